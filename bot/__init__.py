@@ -1,0 +1,1 @@
+"""vetbot: the application — engine, flows, channels, staff console, web and CLI."""

@@ -1,0 +1,29 @@
+"""The `vetbot` command: one Typer app; each command group lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from bot.cli import policies_cmd, understanding_cmd
+
+app = typer.Typer(
+    name="vetbot",
+    help="vetbot: policy answers, requests, bookings and staff handoff for veterans. "
+    "退役军人服务助手。",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(policies_cmd.app, name="policies")
+understanding_cmd.register(app)
+
+try:  # the server side arrives in its own module; the CLI must not break without it
+    from bot.cli import server_cmd
+except ImportError:  # pragma: no cover - only while the module is absent
+    server_cmd = None  # type: ignore[assignment]
+if server_cmd is not None:
+    server_cmd.register(app)
+
+
+def main() -> None:
+    app()

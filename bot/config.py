@@ -1,0 +1,77 @@
+"""Settings, declared once: read from `VETBOT_*` environment variables and an optional `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+import policies
+
+DEFAULT_KB_DIR = Path(policies.__file__).parent
+
+
+class Settings(BaseSettings):
+    """Every setting vetbot reads. Each field's description is its documentation."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="VETBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = Field(
+        "sqlite:///vetbot.db",
+        description="SQLAlchemy URL of the database; sqlite:///path and postgresql://… are accepted.",
+    )
+    auto_migrate: bool = Field(True, description="Apply database migrations when the server starts.")
+    policies_dir: Path = Field(
+        DEFAULT_KB_DIR,
+        description="Folder holding kb/, stations.yaml and requests.yaml (the YAML admins edit).",
+    )
+    watch_policies: bool = Field(
+        True, description="Reload the knowledge base when its YAML files change."
+    )
+    host: str = Field("127.0.0.1", description="Address `vetbot serve` listens on.")
+    port: int = Field(8000, description="Port `vetbot serve` listens on.")
+    public_url: str = Field(
+        "", description="The server's public https URL, used to register webhooks."
+    )
+    data_key: SecretStr = Field(
+        SecretStr(""),
+        description="Key that encrypts ID numbers at rest (any long random string). "
+        "Required before personal data is collected.",
+    )
+    crisis_contact: str = Field(
+        "",
+        description="Crisis line shown to users in distress, as the bureau wants it worded "
+        "(e.g. a hotline). Empty: the bot tells them to call 110/120 and hands them to staff.",
+    )
+    log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
+    telegram_token: SecretStr = Field(SecretStr(""), description="Telegram bot token from @BotFather.")
+    telegram_webhook_url: str = Field(
+        "", description="Public URL of /webhooks/telegram; webhook mode when set, long polling otherwise."
+    )
+    telegram_webhook_secret: SecretStr = Field(
+        SecretStr(""), description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token."
+    )
+    telegram_api_base: str = Field(
+        "https://api.telegram.org",
+        description="Bot API server (Telegram's own, a self-hosted one, or a test fake).",
+    )
+    wechat_token: SecretStr = Field(
+        SecretStr(""), description="Token set in the Official Account's server configuration."
+    )
+    wechat_app_id: str = Field("", description="The Official Account's AppID.")
+    wechat_app_secret: SecretStr = Field(SecretStr(""), description="The Official Account's AppSecret.")
+    wechat_aes_key: SecretStr = Field(
+        SecretStr(""), description="EncodingAESKey (43 characters); safe mode when set."
+    )
+    wechat_api_base: str = Field(
+        "https://api.weixin.qq.com", description="WeChat API server (a test fake in tests)."
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Understanding: text -> a `Decision` (answer, clarify, intent or fallback), explained and deterministic."""

@@ -1,0 +1,305 @@
+"""Load and validate the whole knowledge base; collect every problem with its file and line."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from policies.errors import PolicyValidationError, Problem, display_path
+from policies.schema import (
+    Entry,
+    KBFile,
+    RequestsFile,
+    RequestType,
+    Station,
+    StationsFile,
+    Text,
+    Topic,
+    TopicsFile,
+)
+from policies.yamlsource import Source, read
+
+MIN_QUESTIONS = 20
+MAX_ANSWER_CHARS = 300
+FIXED_ACTIONS = frozenset({"booking", "handoff"})
+Model = TypeVar("Model", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything the bot knows, validated. Immutable: a reload builds a new one."""
+
+    entries: tuple[Entry, ...]
+    stations: tuple[Station, ...]
+    request_types: tuple[RequestType, ...]
+    categories: dict[str, Text]
+    topics: tuple[Topic, ...]
+    fingerprint: str
+    loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    warnings: tuple[Problem, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_entries", {e.id: e for e in self.entries})
+        object.__setattr__(self, "_stations", {s.id: s for s in self.stations})
+        object.__setattr__(self, "_requests", {r.id: r for r in self.request_types})
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return self._entries.get(entry_id)  # type: ignore[attr-defined,no-any-return]
+
+    def station(self, station_id: str) -> Station | None:
+        return self._stations.get(station_id)  # type: ignore[attr-defined,no-any-return]
+
+    def request_type(self, type_id: str) -> RequestType | None:
+        return self._requests.get(type_id)  # type: ignore[attr-defined,no-any-return]
+
+    def county_station(self) -> Station:
+        return next(s for s in self.stations if s.level == "county")
+
+    def children(self, station_id: str) -> list[Station]:
+        return [s for s in self.stations if s.parent == station_id]
+
+
+def question_key(text: str) -> str:
+    """How two questions are compared for 'claimed by two entries': width, case, punctuation."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"[\W_]+", "", text)
+
+
+def _validate(model: type[Model], source: Source, problems: list[Problem]) -> Model | None:
+    try:
+        return model.model_validate(source.data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            where = ".".join(str(p) for p in loc) or "file"
+            message = error["msg"]
+            if error["type"] == "extra_forbidden":
+                message = "unknown field (check the spelling; see policies/KB-FORMAT.md)"
+            problems.append(Problem(source.path, source.line_of(loc), f"{where}: {message}"))
+        return None
+
+
+class _Loader:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        self.digest = hashlib.sha256()
+
+    def file(self, path: Path, model: type[Model]) -> tuple[Model | None, Source | None]:
+        shown = display_path(path, self.root)
+        if not path.exists():
+            self.problems.append(Problem(shown, 1, "file is missing"))
+            return None, None
+        self.digest.update(path.read_bytes())
+        source, problems = read(path, shown)
+        self.problems.extend(problems)
+        if source is None:
+            return None, None
+        if source.data is None:
+            self.problems.append(Problem(shown, 1, "file is empty"))
+            return None, source
+        return _validate(model, source, self.problems), source
+
+    def add(self, path: str, line: int, message: str, warning: bool = False) -> None:
+        self.problems.append(Problem(path, line, message, warning))
+
+
+def load(root: Path, today: date | None = None) -> KnowledgeBase:
+    """Load `root` (kb/*.yaml, stations.yaml, requests.yaml, topics.yaml) or raise with every error."""
+    today = today or date.today()
+    loader = _Loader(root)
+    topics, _ = loader.file(root / "topics.yaml", TopicsFile)
+    stations_file, stations_src = loader.file(root / "stations.yaml", StationsFile)
+    requests_file, requests_src = loader.file(root / "requests.yaml", RequestsFile)
+    stations = stations_file.stations if stations_file else []
+    request_types = requests_file.request_types if requests_file else []
+    if stations_file and stations_src:
+        _check_stations(loader, stations, stations_src)
+    if requests_file and requests_src:
+        _check_requests(loader, request_types, requests_src)
+
+    kb_files = sorted((root / "kb").glob("*.yaml"))
+    if not kb_files:
+        loader.add(display_path(root / "kb", root), 1, "no knowledge-base files (kb/*.yaml)")
+    entries: list[Entry] = []
+    places: dict[str, tuple[str, int]] = {}
+    claimed: dict[str, tuple[str, str, int]] = {}
+    request_ids = {r.id for r in request_types}
+    for path in kb_files:
+        kb_file, source = loader.file(path, KBFile)
+        if kb_file is None or source is None:
+            continue
+        for index, entry in enumerate(kb_file.entries):
+            line = source.line_of(("entries", index))
+            if entry.id in places:
+                other, other_line = places[entry.id]
+                loader.add(source.path, line, f"duplicate id '{entry.id}' (also {other}:{other_line})")
+                continue
+            places[entry.id] = (source.path, line)
+            entries.append(entry)
+            _check_entry(loader, entry, kb_file.category, source, index, request_ids, today)
+            for q_index, question in enumerate(entry.questions):
+                q_line = source.line_of(("entries", index, "questions", q_index))
+                key = question_key(question)
+                if key in claimed and claimed[key][0] != entry.id:
+                    owner, owner_path, owner_line = claimed[key]
+                    loader.add(
+                        source.path,
+                        q_line,
+                        f"question '{question}' is claimed by '{entry.id}' and by '{owner}' "
+                        f"({owner_path}:{owner_line}); keep it in one entry",
+                    )
+                claimed.setdefault(key, (entry.id, source.path, q_line))
+
+    if topics:
+        _check_topics(loader, topics, places, root)
+    errors = [p for p in loader.problems if not p.warning]
+    if errors:
+        raise PolicyValidationError(loader.problems)
+    assert topics is not None
+    return KnowledgeBase(
+        entries=tuple(entries),
+        stations=tuple(stations),
+        request_types=tuple(request_types),
+        categories=dict(topics.categories),
+        topics=tuple(topics.topics),
+        fingerprint=loader.digest.hexdigest()[:16],
+        warnings=tuple(sorted(loader.problems)),
+    )
+
+
+def _check_entry(
+    loader: _Loader,
+    entry: Entry,
+    category: str,
+    source: Source,
+    index: int,
+    request_ids: set[str],
+    today: date,
+) -> None:
+    def at(*loc: str | int) -> int:
+        return source.line_of(("entries", index, *loc))
+
+    if entry.category != category:
+        loader.add(source.path, at("id"), f"id '{entry.id}' is not in this file's category '{category}'")
+    seen: set[str] = set()
+    for q_index, question in enumerate(entry.questions):
+        key = question_key(question)
+        if key in seen:
+            loader.add(source.path, at("questions", q_index), f"question '{question}' is listed twice")
+        seen.add(key)
+    for a_index, action in enumerate(entry.actions):
+        kind, _, target = action.partition(":")
+        if action in FIXED_ACTIONS:
+            continue
+        if kind != "request" or not target:
+            loader.add(
+                source.path,
+                at("actions", a_index),
+                f"action '{action}' is not 'booking', 'handoff' or 'request:<type id>'",
+            )
+        elif target not in request_ids:
+            loader.add(
+                source.path,
+                at("actions", a_index),
+                f"action '{action}' names request type '{target}', which requests.yaml lacks",
+            )
+    if entry.valid_from and entry.valid_until and entry.valid_until < entry.valid_from:
+        loader.add(source.path, at("valid_until"), "valid_until is before valid_from")
+    if len(entry.questions) < MIN_QUESTIONS:
+        loader.add(
+            source.path,
+            at("questions"),
+            f"only {len(entry.questions)} questions; {MIN_QUESTIONS}+ phrasings make answers reliable",
+            warning=True,
+        )
+    if len(entry.answer) > MAX_ANSWER_CHARS * 1.2:
+        loader.add(
+            source.path,
+            at("answer"),
+            f"answer has {len(entry.answer)} characters; keep it under about {MAX_ANSWER_CHARS} "
+            "and move the rest to `detail`",
+            warning=True,
+        )
+    if entry.en is None:
+        loader.add(source.path, at("id"), "no English translation (`en`)", warning=True)
+    if entry.valid_until and entry.valid_until < today:
+        loader.add(source.path, at("valid_until"), "entry has expired and is not served", warning=True)
+
+
+def _check_stations(loader: _Loader, stations: list[Station], source: Source) -> None:
+    ids: dict[str, int] = {}
+    for index, station in enumerate(stations):
+        line = source.line_of(("stations", index))
+        if station.id in ids:
+            loader.add(source.path, line, f"duplicate station id '{station.id}'")
+        ids[station.id] = index
+    by_id = {s.id: s for s in stations}
+    counties = [s for s in stations if s.level == "county"]
+    if len(counties) != 1:
+        loader.add(source.path, 1, f"exactly one county-level station is needed, found {len(counties)}")
+    expected_parent = {"town": "county", "village": "town"}
+    for index, station in enumerate(stations):
+        line = source.line_of(("stations", index, "parent"))
+        if station.level == "county":
+            if station.parent:
+                loader.add(source.path, line, "the county station has no parent")
+            continue
+        parent = by_id.get(station.parent or "")
+        if parent is None:
+            loader.add(source.path, line, f"station '{station.id}' has unknown parent {station.parent!r}")
+        elif parent.level != expected_parent[station.level]:
+            loader.add(
+                source.path,
+                line,
+                f"a {station.level} station's parent must be a {expected_parent[station.level]} "
+                f"station, '{parent.id}' is {parent.level}",
+            )
+
+
+def _check_requests(loader: _Loader, types: list[RequestType], source: Source) -> None:
+    seen: set[str] = set()
+    for index, request_type in enumerate(types):
+        if request_type.id in seen:
+            loader.add(
+                source.path,
+                source.line_of(("request_types", index)),
+                f"duplicate request type id '{request_type.id}'",
+            )
+        seen.add(request_type.id)
+        names: set[str] = set()
+        for f_index, form_field in enumerate(request_type.fields):
+            line = source.line_of(("request_types", index, "fields", f_index))
+            if form_field.name in names:
+                loader.add(source.path, line, f"field '{form_field.name}' appears twice")
+            names.add(form_field.name)
+            if form_field.type == "choice" and len(form_field.choices) < 2:
+                loader.add(source.path, line, "a choice field needs at least two choices")
+
+
+def _check_topics(
+    loader: _Loader, topics: TopicsFile, places: dict[str, tuple[str, int]], root: Path
+) -> None:
+    shown = display_path(root / "kb", root)
+    for topic in topics.topics:
+        if topic.id not in places:
+            loader.add(shown, 1, f"topic '{topic.id}' ({topic.zh}) from topics.yaml has no entry")
+    for entry_id, (path, line) in places.items():
+        if entry_id.split(".", 1)[0] not in topics.categories:
+            loader.add(path, line, f"entry '{entry_id}' is in a category topics.yaml does not list")
+
+
+def problems_of(root: Path) -> list[Problem]:
+    """Every problem (errors and warnings) in `root`, for `vetbot policies check`."""
+    try:
+        return list(load(root).warnings)
+    except PolicyValidationError as exc:
+        return exc.problems
+

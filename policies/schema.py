@@ -1,0 +1,135 @@
+"""The shape of the YAML admins edit: knowledge-base entries, stations and request types."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Level = Literal["county", "town", "village"]
+FieldType = Literal["text", "phone", "id_number", "date", "choice", "station"]
+
+ENTRY_ID = r"^[a-z][a-z_]*\.[a-z][a-z0-9_]*$"
+SLUG = r"^[a-z][a-z0-9_]*$"
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors: a misspelt key must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+NonEmpty = Field(min_length=1)
+
+
+class English(Strict):
+    title: str = NonEmpty
+    answer: str = NonEmpty
+
+
+class Entry(Strict):
+    """One policy topic: how people ask about it and the short answer the bot gives."""
+
+    id: str = Field(pattern=ENTRY_ID)
+    title: str = NonEmpty
+    questions: list[str] = Field(min_length=1)
+    keywords: list[str] = []
+    answer: str = NonEmpty
+    detail: str | None = None
+    en: English | None = None
+    source: str = NonEmpty
+    reviewed: date
+    valid_from: date | None = None
+    valid_until: date | None = None
+    actions: list[str] = []
+    station_level: Level = "town"
+
+    @field_validator("questions", "keywords")
+    @classmethod
+    def _no_blank_items(cls, items: list[str]) -> list[str]:
+        cleaned = [str(item).strip() for item in items]
+        if any(not item for item in cleaned):
+            raise ValueError("items must not be empty")
+        return cleaned
+
+    @property
+    def category(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    def is_valid_on(self, day: date) -> bool:
+        if self.valid_from and day < self.valid_from:
+            return False
+        return not (self.valid_until and day > self.valid_until)
+
+
+class KBFile(Strict):
+    category: str = Field(pattern=SLUG)
+    entries: list[Entry] = Field(min_length=1)
+
+
+class Text(Strict):
+    """A piece of wording in both languages."""
+
+    zh: str = NonEmpty
+    en: str = NonEmpty
+
+
+class Station(Strict):
+    """A service centre or station. Unknown address, phone or hours stay empty for an admin."""
+
+    id: str = Field(pattern=SLUG)
+    name: str = NonEmpty
+    name_en: str = ""
+    level: Level
+    parent: str | None = None
+    aliases: list[str] = []
+    address: str = ""
+    phone: str = ""
+    hours: str = ""
+    services: list[str] = []
+    booking_capacity: int = Field(0, ge=0, le=1000)
+
+
+class StationsFile(Strict):
+    stations: list[Station] = Field(min_length=1)
+
+
+class FormField(Strict):
+    name: str = Field(pattern=SLUG)
+    type: FieldType
+    prompt: Text
+    required: bool = True
+    choices: list[Text] = []
+
+
+class RequestType(Strict):
+    """A request a user can file: a form of fields, handled at a station level."""
+
+    id: str = Field(pattern=SLUG)
+    title: Text
+    description: Text | None = None
+    station_level: Level = "town"
+    needs_staff: bool = False
+    urgent: bool = False
+    fields: list[FormField] = []
+
+
+class RequestsFile(Strict):
+    request_types: list[RequestType] = Field(min_length=1)
+
+
+class Topic(Strict):
+    """A topic the knowledge base must cover (`topics.yaml`, from shared/kb-topics.yaml)."""
+
+    id: str
+    zh: str
+    covers: str = ""
+    from_report: list[str] = []
+
+
+class TopicsFile(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    categories: dict[str, Text]
+    topics: list[Topic]
+    intents: dict[str, dict[str, str]] = {}
