@@ -1,0 +1,111 @@
+"""One database: the async engine, transactions that commit whole or not at all, and a ping."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from storage.errors import StorageUnavailable
+from storage.url import async_url, is_sqlite
+
+# Errors that mean "the database is not there right now", as opposed to a bug in a query.
+_UNAVAILABLE = (OperationalError, InterfaceError, OSError)  # OSError covers refused and timeouts
+
+
+class Database:
+    """Owns the connection pool. `transaction()` is the only way the application writes."""
+
+    def __init__(self, url: str, *, search_path: str | None = None, echo: bool = False) -> None:
+        self.url = async_url(url)
+        self.sqlite = is_sqlite(self.url)
+        connect_args: dict[str, Any] = {}
+        if self.sqlite:
+            connect_args["timeout"] = 15  # seconds to wait for another writer's lock
+        else:
+            connect_args["timeout"] = 10  # seconds to connect before the caller is told to retry
+            if search_path:
+                connect_args["server_settings"] = {"search_path": search_path}
+        self.engine: AsyncEngine = create_async_engine(
+            self.url, echo=echo, pool_pre_ping=not self.sqlite, connect_args=connect_args
+        )
+        if self.sqlite:
+            _configure_sqlite(self.engine)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session in one transaction: committed when the block ends, rolled back on any error.
+
+        Connection-level failures become `StorageUnavailable`; anything else propagates as is.
+        """
+        async with _unavailable_as_storage_error(), self.sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection]:
+        """A bare connection in one transaction, for schema work (migrations)."""
+        async with _unavailable_as_storage_error(), self.engine.begin() as connection:
+            yield connection
+
+    async def ping(self) -> None:
+        """Raise `StorageUnavailable` unless the database answers a trivial query."""
+        async with self.transaction() as session:
+            await session.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+@asynccontextmanager
+async def _unavailable_as_storage_error() -> AsyncIterator[None]:
+    try:
+        yield
+    except _UNAVAILABLE as exc:
+        raise StorageUnavailable(f"database unavailable: {_describe(exc)}") from exc
+    except DBAPIError as exc:
+        if exc.connection_invalidated:
+            raise StorageUnavailable(f"database connection lost: {_describe(exc)}") from exc
+        raise
+
+
+def _describe(exc: BaseException) -> str:
+    original = getattr(exc, "orig", None) or exc
+    return f"{type(original).__name__}: {original}".strip()
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    """WAL so readers never wait for the writer; BEGIN IMMEDIATE so two writers never deadlock.
+
+    pysqlite's default deferred BEGIN takes the write lock only at the first write; two turns
+    that both read first then fail with 'database is locked' instead of queueing. Taking the
+    write lock at BEGIN makes SQLite serialise whole transactions, the cross-process guard that
+    PostgreSQL gets from row locks.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

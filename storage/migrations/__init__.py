@@ -1,0 +1,1 @@
+"""Alembic migrations of the vetbot schema; applied by `storage.migrate.upgrade`."""

@@ -1,0 +1,21 @@
+"""Every table, one module per area. Import from here so Alembic sees the whole schema.
+
+Later areas (requests, bookings, tickets) add a module each and a line below.
+"""
+
+from __future__ import annotations
+
+from storage.models.base import Base
+from storage.models.conversations import Conversation, DedupeKey, LoggedMessage
+from storage.models.outbox import OutboxMessage
+from storage.models.users import Identity, User
+
+__all__ = [
+    "Base",
+    "Conversation",
+    "DedupeKey",
+    "Identity",
+    "LoggedMessage",
+    "OutboxMessage",
+    "User",
+]

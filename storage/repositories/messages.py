@@ -1,0 +1,69 @@
+"""The message log: every message in and out of a conversation, in order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import LoggedMessage
+
+
+@dataclass(frozen=True, slots=True)
+class Logged:
+    direction: str  # "in" or "out"
+    text: str
+    created_at: datetime
+    payload: str | None = None
+    options: list[tuple[str, str]] = field(default_factory=list)
+    outcome: str | None = None
+
+
+class MessageLog:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(
+        self,
+        conversation_id: int,
+        direction: str,
+        text: str,
+        *,
+        payload: str | None = None,
+        options: list[tuple[str, str]] | None = None,
+        outcome: str | None = None,
+    ) -> None:
+        if direction not in ("in", "out"):
+            raise ValueError(f"direction must be 'in' or 'out', got {direction!r}")
+        self.session.add(
+            LoggedMessage(
+                conversation_id=conversation_id,
+                direction=direction,
+                text=text,
+                payload=payload,
+                options=[list(option) for option in options or []],
+                outcome=outcome,
+            )
+        )
+
+    async def recent(self, conversation_id: int, limit: int = 100) -> list[Logged]:
+        """The last `limit` messages, oldest first."""
+        rows = await self.session.scalars(
+            select(LoggedMessage)
+            .where(LoggedMessage.conversation_id == conversation_id)
+            .order_by(LoggedMessage.id.desc())
+            .limit(limit)
+        )
+        return [
+            Logged(
+                direction=row.direction,
+                text=row.text,
+                created_at=row.created_at,
+                payload=row.payload,
+                options=[(str(o[0]), str(o[1])) for o in row.options or []],
+                outcome=row.outcome,
+            )
+            for row in reversed(list(rows))
+        ]
