@@ -26,8 +26,8 @@ class Clarify:
 class Intent:
     """A conversation intent such as '@human' or '@book_appointment' (kb-topics.yaml, "intents").
 
-    `urgent` marks distress, self-harm and threats: hand to a person at once, county queue.
-    `reason` says why a '@human' fired: 'distress', 'threat', 'asked' or 'model'.
+    `urgent` marks distress, self-harm, threats and anger: hand to a person at once, county queue.
+    `reason` says why a '@human' fired: 'distress', 'threat', 'anger', 'asked' or 'model'.
     """
 
     name: str

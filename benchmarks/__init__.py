@@ -1,0 +1,1 @@
+"""Speed, scale and load measurements. They print figures; tests never time anything."""
