@@ -1,0 +1,72 @@
+"""Picked options: what each payload does, whether it came from a button or a typed digit.
+
+Payloads: `menu`, `policy`, `cat:<category>`, `entry:<entry id>`, `request`,
+`request:<request type>`, `booking`, `status`, `handoff`, `town`, `language`, `lang:<zh|en>`,
+and `flow:<flow>:<value>` for options a flow offered.
+"""
+
+from __future__ import annotations
+
+from bot import answers, capabilities, menu
+from bot.channels.base import Option, Outbound
+from bot.flows import FLOWS
+from bot.messages import LANGUAGES
+from bot.turn import Turn
+
+
+async def pick(turn: Turn, payload: str) -> list[Outbound]:
+    kind, _, argument = payload.partition(":")
+    if kind == "flow":
+        return await _flow_option(turn, argument)
+    if turn.state.flow is not None:
+        turn.state.leave_flow()  # the user went elsewhere: a half-done flow is abandoned
+    reply = _navigate(turn, kind, argument)
+    if reply is None:
+        return await _start_flow(turn, kind) if kind in FLOWS else [stale(turn)]
+    return [reply]
+
+
+def _navigate(turn: Turn, kind: str, argument: str) -> Outbound | None:
+    if kind == "menu":
+        return menu.main_menu(turn)
+    if kind == "policy":
+        return menu.categories(turn)
+    if kind == "cat":
+        return menu.category(turn, argument)
+    if kind == "entry":
+        return answers.answer(turn, argument)
+    if kind in ("request", "booking", "handoff") and (kind == "request" or not argument):
+        return capabilities.coming_soon(turn, kind)
+    if kind == "status":
+        return capabilities.status(turn)
+    if kind == "language":
+        return _choose_language(turn)
+    if kind == "lang" and argument in LANGUAGES:
+        turn.state.language = argument
+        turn.outcome = "language"
+        return menu.main_menu(turn, turn.text("language.set"))
+    return None
+
+
+async def _start_flow(turn: Turn, name: str) -> list[Outbound]:
+    return await FLOWS[name].start(turn)
+
+
+async def _flow_option(turn: Turn, argument: str) -> list[Outbound]:
+    name, _, value = argument.partition(":")
+    if turn.state.flow != name or name not in FLOWS:
+        return [stale(turn)]  # a button from a flow the user has already left
+    return await FLOWS[name].receive(turn, None, value)
+
+
+def _choose_language(turn: Turn) -> Outbound:
+    turn.outcome = "menu"
+    options = [Option(turn.text(f"language.{code}"), f"lang:{code}") for code in LANGUAGES]
+    return turn.reply(turn.text("language.choose"), options=options)
+
+
+def stale(turn: Turn) -> Outbound:
+    """An option that no longer leads anywhere: say so and show the menu's choices."""
+    reply = menu.main_menu(turn)
+    turn.outcome = "stale"
+    return turn.reply(turn.text("options.stale"), options=reply.options)

@@ -1,0 +1,89 @@
+"""One turn of conversation: from the user's message (and the state) to the replies.
+
+Order matters: menu and cancel words work everywhere; a digit picks from the options last
+offered; a flow in progress takes what is left; otherwise understanding decides.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot import answers, capabilities, choices
+from bot.channels.base import Option, Outbound
+from bot.flows import FLOWS
+from bot.turn import Turn
+from intents.decision import Answer, Clarify, Fallback, Intent
+from intents.normalize import is_english
+
+MENU_WORDS = frozenset({"0", "菜单", "主菜单", "目录", "/start", "/menu", "menu", "main menu"})
+CANCEL_WORDS = frozenset({"取消", "退出", "/cancel", "cancel", "quit"})
+_NUMBER = re.compile(r"^\d{1,2}$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_TRIM = ".,!?;:。，！？；：、 \t\r\n"
+
+
+async def respond(turn: Turn) -> list[Outbound]:
+    replies = await _respond(turn)
+    if turn.outcome != "fallback":
+        turn.state.fallbacks = 0
+    return replies
+
+
+async def _respond(turn: Turn) -> list[Outbound]:
+    text = turn.inbound.text or ""
+    payload = turn.inbound.payload
+    word = unicodedata.normalize("NFKC", text).strip(_TRIM).lower()
+    if payload is None and word in MENU_WORDS:
+        payload = "menu"
+    if payload is None and word in CANCEL_WORDS:
+        return [capabilities.cancel(turn)]
+    if payload is None and _NUMBER.match(word):
+        picked = _numbered(turn, int(word))
+        if isinstance(picked, Outbound):
+            return [picked]
+        payload = picked
+    if payload is not None:
+        return await choices.pick(turn, payload)
+    if turn.state.flow is not None:
+        flow = FLOWS.get(turn.state.flow)
+        if flow is not None:
+            return await flow.receive(turn, text, None)
+        turn.state.leave_flow()  # a flow this version no longer has
+    return [_understand(turn, text)]
+
+
+def _numbered(turn: Turn, number: int) -> str | Outbound | None:
+    """The payload of option `number`; a reply when there is no such option; None when the
+    digits are for the flow in progress (it offered nothing to pick, so it asked for input)."""
+    options = turn.state.options
+    if not options:
+        if turn.state.flow is not None:
+            return None
+        turn.outcome = "invalid_option"
+        return turn.reply(turn.text("options.nothing_offered"))
+    if 1 <= number <= len(options):
+        return options[number - 1][1]
+    turn.outcome = "invalid_option"
+    return turn.reply(
+        turn.text("options.unknown_number", number=number),
+        options=[Option(label, payload) for label, payload in options],
+    )
+
+
+def _understand(turn: Turn, text: str) -> Outbound:
+    # Reply in the language the user writes; digits and symbols change nothing.
+    if is_english(text):
+        turn.state.language = "en"
+    elif _CJK.search(text):
+        turn.state.language = "zh"
+    decision = turn.knowledge.understanding.decide(text)
+    if isinstance(decision, Answer):
+        reply = answers.answer(turn, decision.entry_id, decision.also)
+        return reply if reply is not None else answers.fallback(turn)
+    if isinstance(decision, Clarify):
+        return answers.clarify(turn, decision.options)
+    if isinstance(decision, Intent):
+        return capabilities.intent(turn, decision)
+    assert isinstance(decision, Fallback)
+    return answers.fallback(turn)

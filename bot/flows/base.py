@@ -1,0 +1,59 @@
+"""What a flow is: a small state machine with explicit, named steps that outlive a restart.
+
+A flow's place is kept in the conversation state (`flow`, `step`, `values`), so the server can
+stop between any two messages. Each step has a prompt (what to ask) and a handler for what
+the user sent: typed text, or an option the flow offered (payload `flow:<name>:<value>`).
+The request form and the booking flow plug in the same way: subclass `Flow`, name the steps,
+keep the collected values in a small dataclass with `to_state` / `from_state`, and register
+the instance in `bot/flows/__init__.py`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import ClassVar
+
+from bot.channels.base import Option, Outbound
+from bot.turn import Turn
+
+
+class Flow(ABC):
+    name: ClassVar[str]
+    steps: ClassVar[tuple[str, ...]]  # in order; the first is where the flow starts
+
+    async def start(self, turn: Turn) -> list[Outbound]:
+        turn.state.flow, turn.state.values = self.name, {}
+        return await self.go(turn, self.steps[0])
+
+    async def go(self, turn: Turn, step: str) -> list[Outbound]:
+        """Move to `step` and ask its question."""
+        if step not in self.steps:
+            raise ValueError(f"flow '{self.name}' has no step '{step}'")
+        turn.state.step = step
+        turn.outcome = "flow"
+        return await self.prompt(turn, step)
+
+    async def receive(self, turn: Turn, text: str | None, picked: str | None) -> list[Outbound]:
+        """Hand the user's message to the current step.
+
+        A step name the code no longer has (state saved by an older version) restarts the flow
+        rather than failing on every message the user sends.
+        """
+        step = turn.state.step
+        if step not in self.steps:
+            return await self.start(turn)
+        turn.outcome = "flow"
+        return await self.handle(turn, step, text, picked)
+
+    def option(self, label: str, value: str) -> Option:
+        return Option(label, f"flow:{self.name}:{value}")
+
+    @abstractmethod
+    async def prompt(self, turn: Turn, step: str) -> list[Outbound]:
+        """The question of `step`, with its options."""
+
+    @abstractmethod
+    async def handle(
+        self, turn: Turn, step: str, text: str | None, picked: str | None
+    ) -> list[Outbound]:
+        """What the user sent at `step`: `text` typed, or `picked`, the value of an option."""

@@ -1,0 +1,60 @@
+"""Setting the user's town: later flows default to its station, and contact details use it."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from bot.channels.base import Option, Outbound
+from bot.contact import contact_lines
+from bot.flows.base import Flow
+from bot.turn import Turn
+from policies.schema import Station
+
+
+class TownFlow(Flow):
+    name = "town"
+    steps = ("town",)
+
+    async def prompt(self, turn: Turn, step: str) -> list[Outbound]:
+        return [turn.reply(turn.text("town.ask"), options=self._towns(turn))]
+
+    async def handle(
+        self, turn: Turn, step: str, text: str | None, picked: str | None
+    ) -> list[Outbound]:
+        station = turn.kb.station(picked) if picked else _find(turn, text or "")
+        if station is None or station.level == "county":
+            typed = (text or picked or "").strip()
+            return [turn.reply(turn.text("town.not_found", text=typed), options=self._towns(turn))]
+        turn.state.station_id = station.id
+        turn.state.leave_flow()
+        name = station.name_en if turn.english and station.name_en else station.name
+        lines = contact_lines(turn)[1:]  # without "You can contact:", the sentence says it
+        return [turn.reply(turn.text("town.set", town=name), *lines, options=_back(turn))]
+
+    def _towns(self, turn: Turn) -> list[Option]:
+        towns = [s for s in turn.kb.stations if s.level == "town"]
+        return [
+            *(
+                self.option(s.name_en if turn.english and s.name_en else s.name, s.id)
+                for s in towns
+            ),
+            turn.option("menu.back", "menu"),
+        ]
+
+
+def _back(turn: Turn) -> list[Option]:
+    return [turn.option("menu.back", "menu")]
+
+
+def _find(turn: Turn, text: str) -> Station | None:
+    """The town or village station whose name or alias the user typed (or typed part of)."""
+    typed = unicodedata.normalize("NFKC", text).strip().lower()
+    if not typed:
+        return None
+    for station in turn.kb.stations:
+        if station.level == "county":
+            continue
+        names = [station.name, station.name_en.lower(), *station.aliases]
+        if any(name and (typed == name or name in typed) for name in names):
+            return station
+    return None

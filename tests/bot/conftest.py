@@ -1,0 +1,32 @@
+"""Engine fixtures: the small test knowledge base and an engine on each database."""
+
+from __future__ import annotations
+
+import pytest
+from chatting import FIXTURE_KB, Chat
+
+from bot.config import Settings
+from bot.engine import Engine
+from bot.knowledge import Knowledge, KnowledgeStore
+from storage.database import Database
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> Knowledge:
+    """Built once per session: loading and indexing take about a second."""
+    return Knowledge.build(FIXTURE_KB)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(policies_dir=FIXTURE_KB, crisis_contact="")
+
+
+@pytest.fixture
+def engine(database: Database, knowledge: Knowledge, settings: Settings) -> Engine:
+    return Engine(database, KnowledgeStore(FIXTURE_KB, knowledge), settings)
+
+
+@pytest.fixture
+def chat(engine: Engine) -> Chat:
+    return Chat(engine)
