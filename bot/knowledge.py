@@ -70,7 +70,8 @@ class KnowledgeStore:
             except PolicyValidationError as exc:
                 self.failed = tuple(exc.problems)
                 for problem in exc.problems:
-                    log.error("knowledge base reload failed: %s", problem)
+                    level = logging.WARNING if problem.warning else logging.ERROR
+                    log.log(level, "knowledge base reload failed: %s", problem)
                 log.warning(
                     "still serving the last good knowledge base",
                     extra={"fingerprint": self._current.kb.fingerprint},
