@@ -5,16 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from channel_config import make_settings
 from channel_handlers import EchoHandler
 from pydantic import SecretStr
 from telegram_fake import FakeTelegram
+from wechat_fake import FakeWeChat
 
 from bot.config import Settings
-
-
-def make_settings(**values: object) -> Settings:
-    """Settings from these values only: no .env file, nothing from the developer's shell."""
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
 @pytest.fixture
@@ -39,3 +36,13 @@ def telegram_settings(fake_telegram: FakeTelegram) -> Settings:
 @pytest.fixture
 def echo() -> EchoHandler:
     return EchoHandler()
+
+
+@pytest.fixture
+async def fake_wechat() -> AsyncIterator[FakeWeChat]:
+    fake = FakeWeChat()
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()

@@ -1,0 +1,139 @@
+"""WeChat turns in flight: a retry of a message still being answered waits for that answer.
+
+WeChat waits 5 seconds for a passive reply, then retries the same message (up to 3 times),
+sometimes while the first request is still running. Each request waits for the turn up to a
+deadline just under those 5 seconds; whichever request sees the turn finish replies passively
+with its replies. When no request is left waiting, the replies go out later through the
+customer-service API instead, and retries of that message get an empty "success".
+
+This coalesces requests within one process. Across processes the engine's dedupe still runs
+each message once, but a retry landing on another process may then repeat the replies
+passively; pin /webhooks/wechat to one process (or sticky-route by openid) to avoid that.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.channels.base import ConversationKey, Handler, Inbound, Outbound
+
+log = logging.getLogger(__name__)
+
+REPLY_DEADLINE = 4.5  # seconds a request waits for its turn before answering "success"
+KEEP_FINISHED = 60.0  # seconds a finished turn is remembered for retries (WeChat's come within ~15)
+
+# Deliver replies outside the passive answer: the engine's outbox, or the customer-service API.
+Later = Callable[[ConversationKey, list[Outbound]], Awaitable[None]]
+
+
+@dataclass(eq=False)
+class _Turn:
+    key: ConversationKey
+    task: asyncio.Task[list[Outbound]]
+    waiting: int = 0  # requests now waiting for the task
+    answer: Literal["pending", "passive", "later"] = "pending"
+    finished_at: float | None = None
+    replies: list[Outbound] = field(default_factory=list)
+
+
+class Turns:
+    def __init__(
+        self,
+        handler: Handler,
+        later: Later,
+        *,
+        deadline: float = REPLY_DEADLINE,
+        keep: float = KEEP_FINISHED,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._handler = handler
+        self._later = later
+        self._deadline = deadline
+        self._keep = keep
+        self._clock = clock
+        self._turns: dict[str, _Turn] = {}
+        self._deliveries: set[asyncio.Task[None]] = set()
+
+    async def answer(self, inbound: Inbound) -> list[Outbound] | None:
+        """The replies to give passively, or None to answer "success" (the replies, if any,
+        go out later). Raises what the handler raised, so that WeChat retries."""
+        self._forget_old()
+        turn = self._turns.get(inbound.message_id)
+        if turn is None:
+            turn = self._start(inbound)
+        elif turn.answer == "later":
+            return None  # on its way through the customer-service API
+        elif turn.answer == "passive":
+            return turn.replies  # our first answer did not reach WeChat: give it again
+        turn.waiting += 1
+        try:
+            await asyncio.wait({turn.task}, timeout=self._deadline)
+        finally:
+            turn.waiting -= 1
+        if not turn.task.done() or turn.answer == "later":
+            return None
+        replies = turn.task.result()
+        turn.answer, turn.replies = "passive", replies
+        return replies
+
+    def _start(self, inbound: Inbound) -> _Turn:
+        task = asyncio.create_task(
+            self._handler.handle(inbound), name=f"wechat-turn-{inbound.message_id}"
+        )
+        turn = _Turn(key=inbound.key, task=task)
+        self._turns[inbound.message_id] = turn
+        task.add_done_callback(lambda _: self._finished(inbound.message_id, turn))
+        return turn
+
+    def _finished(self, message_id: str, turn: _Turn) -> None:
+        # Runs before any waiting request resumes, so `waiting` says whether one will answer.
+        turn.finished_at = self._clock()
+        if turn.task.cancelled():
+            self._turns.pop(message_id, None)
+            return
+        error = turn.task.exception()
+        if error is not None:
+            self._turns.pop(message_id, None)  # a retry starts afresh
+            if turn.waiting == 0:  # nobody left to report it to: "success" was answered
+                log.error("WeChat turn %s of %s failed", message_id, turn.key, exc_info=error)
+            return
+        if turn.waiting == 0 and turn.answer == "pending":
+            turn.answer = "later"
+            self.deliver_later(turn.key, turn.task.result())
+
+    def deliver_later(self, key: ConversationKey, replies: list[Outbound]) -> None:
+        """Hand replies to `later` in the background."""
+        if not replies:
+            return
+        task = asyncio.create_task(self._deliver(key, replies))
+        self._deliveries.add(task)
+        task.add_done_callback(self._deliveries.discard)
+
+    async def _deliver(self, key: ConversationKey, replies: list[Outbound]) -> None:
+        try:
+            await self._later(key, replies)
+        except Exception:  # the boundary of one delivery: log it with its conversation
+            log.exception("WeChat replies to %s could not be delivered later", key)
+
+    async def drain(self, timeout: float) -> None:
+        """Wait (up to `timeout`) for running turns and deliveries, at shutdown."""
+        pending = {t.task for t in self._turns.values() if not t.task.done()} | self._deliveries
+        if pending:
+            await asyncio.wait(pending, timeout=timeout)
+        if self._deliveries:  # turns that just finished handed their replies over
+            await asyncio.wait(set(self._deliveries), timeout=timeout)
+
+    def _forget_old(self) -> None:
+        horizon = self._clock() - self._keep
+        old = [
+            message_id
+            for message_id, turn in self._turns.items()
+            if turn.finished_at is not None and turn.finished_at < horizon
+        ]
+        for message_id in old:
+            del self._turns[message_id]

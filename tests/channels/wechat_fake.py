@@ -1,0 +1,71 @@
+"""A fake WeChat API server on 127.0.0.1: stable_token and the customer-service message API."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+APP_ID = "wx2c2769f8efd9abc2"
+APP_SECRET = "fake-app-secret"
+
+
+@dataclass
+class FakeWeChat:
+    token_requests: list[dict[str, Any]] = field(default_factory=list)
+    sent: list[dict[str, Any]] = field(default_factory=list)  # messages accepted
+    raw_bodies: list[bytes] = field(default_factory=list)
+    send_errors: list[int] = field(default_factory=list)  # errcodes for the next sends
+    valid_tokens: set[str] = field(default_factory=set)
+    base_url: str = ""
+
+    def __post_init__(self) -> None:
+        self._serial = itertools.count(1)
+        self._current: str | None = None
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/cgi-bin/stable_token", self._stable_token)
+        app.router.add_post("/cgi-bin/message/custom/send", self._send)
+        self._runner = web.AppRunner(app, shutdown_timeout=0.05)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.base_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def expire_tokens(self) -> None:
+        """Every token stops working, but stable_token keeps handing out the current one
+        until asked to force a refresh."""
+        self.valid_tokens.clear()
+
+    async def _stable_token(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.token_requests.append(body)
+        if body.get("appid") != APP_ID or body.get("secret") != APP_SECRET:
+            return web.json_response({"errcode": 40125, "errmsg": "invalid appsecret"})
+        if self._current is None or body.get("force_refresh"):
+            self._current = f"token-{next(self._serial)}"
+            self.valid_tokens.add(self._current)
+        return web.json_response({"access_token": self._current, "expires_in": 7200})
+
+    async def _send(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        self.raw_bodies.append(raw)
+        if request.query.get("access_token") not in self.valid_tokens:
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        if self.send_errors:
+            code = self.send_errors.pop(0)
+            return web.json_response({"errcode": code, "errmsg": f"error {code}"})
+        message = json.loads(raw)
+        if len(message["text"]["content"].encode()) > 2048:
+            return web.json_response({"errcode": 45002, "errmsg": "content size out of limit"})
+        self.sent.append(message)
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
