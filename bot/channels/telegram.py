@@ -85,6 +85,10 @@ ALLOWED_UPDATES = ("message", "callback_query")
 # it moves into the message catalogue once there is one.
 CONTACT_BUTTON_LABEL = "📱 发送我的手机号 Share my phone number"
 
+# Buttons carry their number: the engine's wording says "reply with a number" on every channel,
+# and typing the digit picks the same option as pressing the button.
+BUTTON_LABEL = "{number}. {label}"
+
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
@@ -168,10 +172,11 @@ def render(
 ) -> list[Rendered]:
     """The messages a list of replies becomes, in order.
 
-    Options become an inline keyboard whose callback data is the option's payload, or the
-    deterministic token `render.button_data` makes of a payload over 64 bytes (the engine maps it
-    back with `render.picked_option`). The option index was the alternative, but a button
-    pressed on an old menu would then pick whatever sits at that index in the current one.
+    Options become an inline keyboard, one numbered button a row, whose callback data is the
+    option's payload, or the deterministic token `render.button_data` makes of a payload over
+    64 bytes (the engine maps it back with `render.picked_option`). The option index was the
+    alternative, but a button pressed on an old menu would then pick whatever sits at that
+    index in the current one.
     A reply that asks for the phone gets the share-my-phone keyboard instead; Telegram allows one
     keyboard per message, so its options are then numbered lines, which the engine also
     understands. A plain reply removes a leftover share-my-phone keyboard, unless another reply
@@ -192,11 +197,11 @@ def render(
                 inline_keyboard=[
                     [
                         InlineKeyboardButton(
-                            text=option.label,
+                            text=BUTTON_LABEL.format(number=number, label=option.label),
                             callback_data=button_data(option.payload, CALLBACK_DATA_LIMIT),
                         )
                     ]
-                    for option in reply.options
+                    for number, option in enumerate(reply.options, start=1)
                 ]
             )
         else:

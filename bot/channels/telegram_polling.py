@@ -16,6 +16,7 @@ from bot.channels.telegram import (
     describe,
 )
 from bot.channels.telegram_client import TelegramClient
+from bot.errors import TryAgainLater
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,11 @@ class TelegramPoller:
                 continue  # already answered; Telegram has not seen the new offset yet
             try:
                 await self._client.answer_update(update, self._handler)
+            except TryAgainLater as error:
+                # The engine could not reach the database: nothing is wrong with the update,
+                # so it is retried for as long as that lasts and never counted as failing.
+                log.warning("Telegram update %s waits: %s", update.update_id, error)
+                return False
             except Exception:  # the boundary of one inbound update: log it, retry it
                 attempts = self._attempts.get(update.update_id, 0) + 1
                 self._attempts[update.update_id] = attempts

@@ -16,6 +16,7 @@ from bot.channels.base import Handler
 from bot.channels.telegram import ALLOWED_UPDATES, describe
 from bot.channels.telegram_client import TelegramClient
 from bot.config import Settings
+from bot.errors import TryAgainLater
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +41,9 @@ def make_telegram_router(
     the router makes its own and closes it when the app shuts down.
 
     Answers 403 unless the secret header matches (compared in constant time), 400 for a body
-    that is not an update, 500 when the turn or the sending failed, so that Telegram delivers
-    the update again, and 200 once the replies are out."""
+    that is not an update, 503 while the engine cannot reach its database and 500 when the
+    turn or the sending failed, so that Telegram delivers the update again, and 200 once the
+    replies are out."""
     secret = webhook_secret(settings).encode()
     own_client = client is None
     bot_client = client if client is not None else TelegramClient.from_settings(settings)
@@ -70,6 +72,9 @@ def make_telegram_router(
             return Response(status_code=400)
         try:
             await bot_client.answer_update(update, handler)
+        except TryAgainLater as error:  # the database is away: Telegram redelivers later
+            log.warning("Telegram update %s waits: %s", update.update_id, error)
+            return Response(status_code=503)
         except Exception:  # the boundary of one inbound update: log it, let Telegram retry
             log.exception("Telegram update %s (%s) failed", update.update_id, describe(update))
             return Response(status_code=500)

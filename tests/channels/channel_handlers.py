@@ -9,8 +9,10 @@ import asyncio
 
 from bot.channels.base import Inbound, Option, Outbound
 from bot.channels.render import picked_option
+from bot.errors import TryAgainLater
 
 LONG_PAYLOAD = "booking:slot:2025-03-14T09:30:station.pingjiang.town.anding.village.xinqiao"
+UNAVAILABLE = "系统繁忙，请稍后再发一次。"
 MENU = (
     Option("优待证办理", "kb:preferential.card"),
     Option("预约上门服务", LONG_PAYLOAD),
@@ -18,12 +20,13 @@ MENU = (
 
 
 class EchoHandler:
-    def __init__(self, *, delay: float = 0.0, failures: int = 0) -> None:
+    def __init__(self, *, delay: float = 0.0, failures: int = 0, unavailable: int = 0) -> None:
         self.turns: list[Inbound] = []
         self.calls = 0
         self._stored: dict[tuple[str, str], list[Outbound]] = {}
         self._delay = delay
         self._failures = failures
+        self._unavailable = unavailable  # turns refused as the engine does without its database
 
     async def handle(self, inbound: Inbound) -> list[Outbound]:
         self.calls += 1
@@ -32,6 +35,9 @@ class EchoHandler:
             return self._stored[dedupe]
         if self._delay:
             await asyncio.sleep(self._delay)
+        if self._unavailable > 0:
+            self._unavailable -= 1
+            raise TryAgainLater("database unavailable", [Outbound(UNAVAILABLE)])
         if self._failures > 0:
             self._failures -= 1
             raise RuntimeError("the engine fell over (on purpose)")

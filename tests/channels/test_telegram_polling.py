@@ -54,7 +54,7 @@ async def test_an_inline_option_is_picked_by_its_button(
     await poller.poll_once()
     menu = fake_telegram.bot_messages[-1]
     buttons = [row[0] for row in menu["reply_markup"]["inline_keyboard"]]
-    assert [b["text"] for b in buttons] == ["优待证办理", "预约上门服务"]
+    assert [b["text"] for b in buttons] == ["1. 优待证办理", "2. 预约上门服务"]
     assert buttons[0]["callback_data"] == "kb:preferential.card"
     # The long payload does not fit Telegram's 64 bytes: a token stands in for it.
     assert len(LONG_PAYLOAD.encode()) > 64
@@ -69,7 +69,7 @@ async def test_an_inline_option_is_picked_by_its_button(
     assert fake_telegram.answered == [press["callback_query"]["id"]]
     # The menu now shows the choice and has no buttons left to press twice.
     assert fake_telegram.edits[-1]["message_id"] == str(menu["message_id"])
-    assert fake_telegram.edits[-1]["text"] == "请选择您要办理的事项：\n\n✓ 预约上门服务"
+    assert fake_telegram.edits[-1]["text"] == "请选择您要办理的事项：\n\n✓ 2. 预约上门服务"
     assert "reply_markup" not in fake_telegram.edits[-1]
 
 
@@ -164,3 +164,16 @@ async def test_a_short_flood_wait_is_waited_out_before_sending(
     assert fake_telegram.sent_at[0] - started >= 1.0
     assert [m["text"] for m in fake_telegram.sent] == ["您说：你好"]
     assert fake_telegram.calls.count("sendMessage") == 2
+
+
+async def test_updates_wait_without_limit_while_the_database_is_away(
+    fake_telegram: FakeTelegram, client: TelegramClient
+) -> None:
+    handler = EchoHandler(unavailable=4)
+    poller = TelegramPoller(client, handler, poll_timeout=0, max_attempts=2, retry_delay=0)
+    fake_telegram.user_message(USER, text="还在吗")
+
+    results = [await poller.poll_once() for _ in range(5)]
+
+    assert results == [False, False, False, False, True]  # never skipped as poisonous
+    assert [m["text"] for m in fake_telegram.sent] == ["您说：还在吗"]

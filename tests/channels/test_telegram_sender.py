@@ -104,8 +104,9 @@ async def test_sends_to_one_chat_are_spaced_and_other_chats_are_not_held_up(
     finally:
         await client.close()
     first, second, third, other = fake_telegram.sent_at
-    assert second - first >= 0.29 and third - second >= 0.29
-    assert other - third < 0.29
+    # Measured at the server, so allow for a little network jitter either way.
+    assert second - first >= 0.25 and third - second >= 0.25
+    assert other - third < 0.25
 
 
 class FakeClock:

@@ -141,3 +141,16 @@ async def test_the_channel_polls_when_no_webhook_url_is_set(
         await channel.stop()
     assert fake_telegram.webhook is None  # getUpdates refuses to work while a webhook is set
     assert [m["text"] for m in fake_telegram.sent] == ["您说：在吗"]
+
+
+async def test_while_the_database_is_away_the_webhook_answers_503(
+    telegram_settings: Settings, fake_telegram: FakeTelegram
+) -> None:
+    handler = EchoHandler(unavailable=1)
+    app = FastAPI()
+    app.include_router(make_telegram_router(handler, telegram_settings))
+    async with serving(app) as base_url, httpx.AsyncClient(base_url=base_url) as http:
+        first = await http.post(PATH, json=text_update(5, "你好"), headers={SECRET_HEADER: SECRET})
+        again = await http.post(PATH, json=text_update(5, "你好"), headers={SECRET_HEADER: SECRET})
+    assert (first.status_code, again.status_code) == (503, 200)
+    assert [m["text"] for m in fake_telegram.sent] == ["您说：你好"]

@@ -11,7 +11,7 @@ import httpx
 import pytest
 import wechat_samples as sample
 from channel_config import make_settings
-from channel_handlers import EchoHandler
+from channel_handlers import UNAVAILABLE, EchoHandler
 from channel_servers import serving
 from fastapi import FastAPI
 from pydantic import SecretStr
@@ -203,6 +203,19 @@ async def test_a_failed_turn_is_a_500_and_the_retry_is_answered(settings: Settin
     assert first.status_code == 500
     assert xml.parse(retry.content)["Content"] == "您说：申请"
     assert len(handler.turns) == 1
+
+
+async def test_while_the_database_is_away_the_user_is_asked_to_send_again(
+    settings: Settings,
+) -> None:
+    handler = EchoHandler(unavailable=1)
+    app = FastAPI()
+    app.include_router(make_wechat_router(handler, settings, later=Outbox().enqueue))
+    async with serving(app) as base_url, httpx.AsyncClient(base_url=base_url) as http:
+        refused = await http.post(PATH, params=signed(), content=pushed("申请", "11"))
+        resent = await http.post(PATH, params=signed(), content=pushed("申请", "12"))
+    assert xml.parse(refused.content)["Content"] == UNAVAILABLE
+    assert xml.parse(resent.content)["Content"] == "您说：申请"
 
 
 async def test_a_slow_turn_answers_success_and_its_replies_go_to_the_outbox(

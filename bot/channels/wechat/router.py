@@ -26,6 +26,7 @@ from bot.channels.wechat.sender import WeChatSender
 from bot.channels.wechat.signature import MAX_CLOCK_SKEW, sign, verify, verify_request
 from bot.channels.wechat.turns import REPLY_DEADLINE, Later, Turns
 from bot.config import Settings
+from bot.errors import TryAgainLater
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,13 @@ def make_wechat_router(
             return PlainTextResponse(SUCCESS)
         try:
             replies = await turns.answer(inbound)
+        except TryAgainLater as error:
+            # WeChat's three retries span 15 seconds, too short to count on; the user is told
+            # to send the message again instead.
+            log.warning(
+                "WeChat message %s from %s not handled: %s", inbound.message_id, inbound.key, error
+            )
+            replies = error.replies
         except Exception:  # the boundary of one inbound message: log it, let WeChat retry
             log.exception("WeChat message %s from %s failed", inbound.message_id, inbound.key)
             return Response(status_code=500)

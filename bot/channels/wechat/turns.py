@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.channels.base import ConversationKey, Handler, Inbound, Outbound
+from bot.errors import TryAgainLater
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,8 @@ class Turns:
             self._turns.pop(message_id, None)  # a retry starts afresh
             if turn.waiting == 0:  # nobody left to report it to: "success" was answered
                 log.error("WeChat turn %s of %s failed", message_id, turn.key, exc_info=error)
+                if isinstance(error, TryAgainLater):
+                    self.deliver_later(turn.key, error.replies)  # ask the user to send it again
             return
         if turn.waiting == 0 and turn.answer == "pending":
             turn.answer = "later"
