@@ -37,6 +37,7 @@ try:
         ReplyKeyboardRemove,
         Update,
     )
+    from aiogram.utils.token import TokenValidationError, validate_token
 except ImportError as error:  # pragma: no cover - exercised only without the extra
     raise ImportError(
         "Telegram support needs aiogram 3, which comes with the optional extra: "
@@ -68,12 +69,14 @@ __all__ = [
     "TelegramRetryAfter",
     "TelegramServerError",
     "TelegramUnauthorizedError",
+    "TokenValidationError",
     "Update",
     "conversation_key",
     "describe",
     "picked_label",
     "render",
     "to_inbound",
+    "validate_token",
 ]
 
 CHANNEL = "telegram"

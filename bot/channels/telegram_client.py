@@ -26,10 +26,12 @@ from bot.channels.telegram import (
     TelegramNotFound,
     TelegramRetryAfter,
     TelegramUnauthorizedError,
+    TokenValidationError,
     Update,
     picked_label,
     render,
     to_inbound,
+    validate_token,
 )
 from bot.channels.telegram_limits import RateLimiter
 from bot.config import Settings
@@ -67,6 +69,13 @@ class TelegramClient:
                 "VETBOT_TELEGRAM_TOKEN is not set: create a bot with @BotFather and put its "
                 "token there, or leave Telegram off."
             )
+        try:
+            validate_token(token)
+        except TokenValidationError:
+            raise ValueError(
+                "VETBOT_TELEGRAM_TOKEN does not look like a bot token (digits, a colon, then "
+                "letters, as @BotFather gives it)."
+            ) from None
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
         return cls(Bot(token=token, session=session), **options)
 

@@ -154,3 +154,11 @@ async def test_while_the_database_is_away_the_webhook_answers_503(
         again = await http.post(PATH, json=text_update(5, "你好"), headers={SECRET_HEADER: SECRET})
     assert (first.status_code, again.status_code) == (503, 200)
     assert [m["text"] for m in fake_telegram.sent] == ["您说：你好"]
+
+
+def test_a_malformed_token_says_which_setting_is_wrong(
+    telegram_settings: Settings, handler: EchoHandler
+) -> None:
+    settings = telegram_settings.model_copy(update={"telegram_token": SecretStr("not-a-token")})
+    with pytest.raises(ValueError, match="VETBOT_TELEGRAM_TOKEN does not look like a bot token"):
+        TelegramChannel(handler, settings)
