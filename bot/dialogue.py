@@ -30,10 +30,27 @@ async def respond(turn: Turn) -> list[Outbound]:
     return replies
 
 
+def command_word(text: str) -> str:
+    """The message as a command: width-folded, trimmed of punctuation, lower case."""
+    return unicodedata.normalize("NFKC", text).strip(_TRIM).lower()
+
+
+def may_need_understanding(text: str | None) -> bool:
+    """Whether understanding might be asked about this text (menu words and digits never are).
+
+    The engine asks it before taking the conversation's lock and transaction: understanding is
+    the slow, pure part of a turn and must not hold the database's write lock while it thinks.
+    """
+    if not text:
+        return False
+    word = command_word(text)
+    return bool(word) and word not in MENU_WORDS | CANCEL_WORDS and not _NUMBER.match(word)
+
+
 async def _respond(turn: Turn) -> list[Outbound]:
     text = turn.inbound.text or ""
     payload = turn.inbound.payload
-    word = unicodedata.normalize("NFKC", text).strip(_TRIM).lower()
+    word = command_word(text)
     if payload is None and word in MENU_WORDS:
         payload = "menu"
     if payload is None and word in CANCEL_WORDS:
@@ -77,7 +94,7 @@ def _understand(turn: Turn, text: str) -> Outbound:
         turn.state.language = "en"
     elif _CJK.search(text):
         turn.state.language = "zh"
-    decision = turn.knowledge.understanding.decide(text)
+    decision = turn.decision or turn.knowledge.understanding.decide(text)
     if isinstance(decision, Answer):
         reply = answers.answer(turn, decision.entry_id, decision.also)
         return reply if reply is not None else answers.fallback(turn)

@@ -10,6 +10,7 @@ the caller answers its platform with a status that makes it redeliver.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import unicodedata
@@ -19,13 +20,14 @@ from zoneinfo import ZoneInfo
 
 from bot.channels.base import Inbound, Option, Outbound
 from bot.config import Settings
-from bot.dialogue import respond
+from bot.dialogue import may_need_understanding, respond
 from bot.errors import TryAgainLater
 from bot.knowledge import Knowledge, KnowledgeStore
 from bot.locks import KeyedLocks
 from bot.messages import Catalogue, catalogue
 from bot.metrics import Metrics
 from bot.turn import Turn
+from intents.decision import Decision
 from storage.database import Database
 from storage.errors import StorageUnavailable
 from storage.repositories.conversations import Conversations, ConversationState
@@ -66,9 +68,14 @@ class Engine:
         started = time.perf_counter()
         self.metrics.messages.labels(inbound.channel).inc()
         knowledge = self.knowledge.current  # one knowledge base for the whole turn
+        decision = None
+        if inbound_problem(inbound) is None and may_need_understanding(inbound.text):
+            # In a thread: a long letter takes a while to read and the loop serves others.
+            assert inbound.text is not None
+            decision = await asyncio.to_thread(knowledge.understanding.decide, inbound.text)
         try:
             async with self.locks.hold(inbound.key):
-                replies, outcome = await self._turn(inbound, knowledge)
+                replies, outcome = await self._turn(inbound, knowledge, decision)
         except StorageUnavailable as exc:
             self.metrics.outcomes.labels("unavailable").inc()
             log.warning("turn not handled, platform should retry: %s", exc, extra=_ids(inbound))
@@ -79,7 +86,9 @@ class Engine:
         log.info("turn handled", extra={**_ids(inbound), "outcome": outcome})
         return replies
 
-    async def _turn(self, inbound: Inbound, knowledge: Knowledge) -> tuple[list[Outbound], str]:
+    async def _turn(
+        self, inbound: Inbound, knowledge: Knowledge, decision: Decision | None
+    ) -> tuple[list[Outbound], str]:
         key = inbound.key
         async with self.database.transaction() as session:
             conversations = Conversations(session)
@@ -101,6 +110,7 @@ class Engine:
                 settings=self.settings,
                 messages=self.messages,
                 today=today_in_county(),
+                decision=decision,
             )
             replies = await respond(turn)
             # Digits pick from the last reply that offered options (adapters number each

@@ -11,6 +11,7 @@ from bot.channels.base import Inbound, Option, Outbound
 from bot.config import Settings
 from bot.knowledge import Knowledge
 from bot.messages import Catalogue
+from intents.decision import Decision
 from policies.loader import KnowledgeBase
 from storage.repositories.conversations import ConversationState
 
@@ -30,6 +31,7 @@ class Turn:
     settings: Settings
     messages: Catalogue
     today: date
+    decision: Decision | None = None  # understanding of the text, when worked out in advance
     outcome: str = "menu"  # for metrics and the message log: what came of this message
     entry_id: str | None = None  # the knowledge-base entry answered, if any
 

@@ -1,0 +1,161 @@
+"""`vetbot serve`, `vetbot chat` and `vetbot db …`: run the bot, talk to it, set up its database."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from bot.config import Settings, get_settings
+from bot.errors import KnowledgeUnavailable
+from policies.errors import PolicyValidationError
+from policies.loader import load
+from storage import migrate
+from storage.database import Database
+from storage.errors import StorageUnavailable
+from storage.url import async_url
+
+T = TypeVar("T")
+
+err = Console(stderr=True)
+db_app = typer.Typer(help="Set up and inspect the database. 数据库。", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.command()(chat)
+    app.add_typer(db_app, name="db")
+
+
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on [default: 127.0.0.1].")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on [default: 8000].")] = None,
+) -> None:
+    """Run the server: web chat at /, API under /api (docs at /docs), /healthz, /metrics."""
+    import uvicorn
+
+    from bot import logs
+    from bot.web.app import create_app
+
+    settings = get_settings()
+    logs.configure(settings.log_level)
+    _check_knowledge(settings)
+    host, port = host or settings.host, port or settings.port
+    err.print(f"vetbot: open http://{host}:{port}/ in a browser. 用浏览器打开上面的地址即可对话。")
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+
+
+def chat(
+    user: Annotated[
+        str, typer.Option(help="Your name in this chat; the same name continues the conversation.")
+    ] = getpass.getuser(),
+) -> None:
+    """Talk to the bot in this terminal (same engine and database as the server). Ctrl-D ends."""
+    from bot import logs
+
+    settings = get_settings()
+    logs.configure("WARNING")
+    _check_knowledge(settings)
+    try:
+        asyncio.run(_chat(settings, user))
+    except StorageUnavailable as exc:
+        err.print(f"[red]The database is unavailable:[/red] {exc}")
+        raise typer.Exit(1) from exc
+
+
+async def _chat(settings: Settings, user: str) -> None:
+    from bot.channels.console import Console as Terminal
+    from bot.engine import Engine
+    from bot.knowledge import KnowledgeStore
+
+    database = Database(settings.database_url)
+    try:
+        if settings.auto_migrate:
+            await migrate.upgrade(database)
+        knowledge = await KnowledgeStore.open(settings.policies_dir)
+        terminal = Terminal(Engine(database, knowledge, settings), user)
+        err.print("Type a question or a number; 菜单 / 0 for the menu; Ctrl-D to quit.")
+        await terminal.send(payload="menu")
+        await terminal.run()
+    finally:
+        await database.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Option(help="Revision to reach.")] = "head",
+) -> None:
+    """Apply the migrations (creates the SQLite file on first run)."""
+    settings = get_settings()
+
+    async def run() -> str | None:
+        database = Database(settings.database_url)
+        try:
+            await migrate.upgrade(database, revision)
+            return await migrate.current(database)
+        finally:
+            await database.dispose()
+
+    at = _run_db(run)
+    err.print(f"[green]✓ database at revision {at}[/green] ({_shown_url(settings)})")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the revision the database is at, and the newest this code has."""
+    settings = get_settings()
+
+    async def run() -> str | None:
+        database = Database(settings.database_url)
+        try:
+            return await migrate.current(database)
+        finally:
+            await database.dispose()
+
+    typer.echo(f"database: {_run_db(run) or 'empty'}; code: {migrate.head()}")
+
+
+@db_app.command("revision")
+def db_revision(
+    message: Annotated[str, typer.Argument(help="What the migration changes.")],
+) -> None:
+    """(Developers) write a new migration from the difference between models and database."""
+    settings = get_settings()
+
+    async def run() -> None:
+        database = Database(settings.database_url)
+        try:
+            await migrate.revision(database, message)
+        finally:
+            await database.dispose()
+
+    _run_db(run)
+
+
+def _run_db(run: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    try:
+        return asyncio.run(run())
+    except StorageUnavailable as exc:
+        err.print(f"[red]The database is unavailable:[/red] {exc}\nCheck VETBOT_DATABASE_URL.")
+        raise typer.Exit(1) from exc
+
+
+def _shown_url(settings: Settings) -> str:
+    return async_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def _check_knowledge(settings: Settings) -> None:
+    """Refuse to start without a valid knowledge base, listing every `file:line` problem."""
+    try:
+        load(settings.policies_dir)
+    except PolicyValidationError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        err.print(str(KnowledgeUnavailable(exc.problems)).splitlines()[0])
+        raise typer.Exit(1) from exc

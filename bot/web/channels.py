@@ -1,0 +1,90 @@
+"""Messaging channels the server mounts when they are configured.
+
+Each entry in `CHANNELS` says when its channel is on and how to install it; the adapter module
+is imported only then (Telegram needs the optional `telegram` extra). Installing gives the
+adapter a `ChannelHost`: the engine to call, the settings, and places for its webhook router,
+its outbox `Sender`, and its start and stop steps. A new channel adds one entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from fastapi import APIRouter
+
+from bot.channels.base import ConversationKey, Handler, Inbound, Outbound, Sender
+from bot.config import Settings
+
+Step = Callable[[], Awaitable[None]]
+Later = Callable[[ConversationKey, list[Outbound]], Awaitable[None]]
+
+
+class EngineHandle:
+    """The engine as channels see it. Routers are built with the app, the engine only when the
+    app starts (after migrations and the knowledge base), so adapters get this handle."""
+
+    def __init__(self) -> None:
+        self._handler: Handler | None = None
+
+    def bind(self, handler: Handler) -> None:
+        self._handler = handler
+
+    async def handle(self, inbound: Inbound) -> list[Outbound]:
+        if self._handler is None:
+            raise RuntimeError("the engine is not running yet (the server is still starting)")
+        return await self._handler.handle(inbound)
+
+
+@dataclass
+class ChannelHost:
+    handler: Handler
+    settings: Settings
+    later: Later  # queue replies in the outbox (delivered by the channel's Sender, retried)
+    routers: list[APIRouter] = field(default_factory=list)
+    senders: dict[str, Sender] = field(default_factory=dict)
+    on_start: list[Step] = field(default_factory=list)
+    on_stop: list[Step] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ChannelMount:
+    name: str
+    configured: Callable[[Settings], bool]
+    install: Callable[[ChannelHost], None]
+
+
+def _telegram(host: ChannelHost) -> None:
+    from bot.channels.telegram_channel import TelegramChannel
+
+    telegram = TelegramChannel(host.handler, host.settings)
+    host.routers.append(telegram.router)
+    host.senders[telegram.sender.channel] = telegram.sender
+    host.on_start.append(telegram.start)
+    host.on_stop.append(telegram.stop)
+
+
+def _wechat(host: ChannelHost) -> None:
+    from bot.channels.wechat.router import make_wechat_router
+    from bot.channels.wechat.sender import WeChatSender
+
+    sender = WeChatSender(host.settings)
+    host.routers.append(make_wechat_router(host.handler, host.settings, later=host.later))
+    host.senders[sender.channel] = sender
+    host.on_stop.append(sender.close)
+
+
+CHANNELS: tuple[ChannelMount, ...] = (
+    ChannelMount("telegram", lambda s: bool(s.telegram_token.get_secret_value()), _telegram),
+    ChannelMount("wechat", lambda s: bool(s.wechat_token.get_secret_value()), _wechat),
+)
+
+
+def install_channels(host: ChannelHost, channels: tuple[ChannelMount, ...] = CHANNELS) -> list[str]:
+    """Install every configured channel into `host`; the names installed."""
+    installed = []
+    for channel in channels:
+        if channel.configured(host.settings):
+            channel.install(host)
+            installed.append(channel.name)
+    return installed

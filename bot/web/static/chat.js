@@ -1,0 +1,129 @@
+// The web chat: one conversation per browser (cookie vetbot_uid), history restored on reload.
+"use strict";
+(function () {
+  const log = document.getElementById("log");
+  const form = document.getElementById("composer");
+  const input = document.getElementById("text");
+  const menuButton = document.getElementById("menu");
+  const COOKIE = "vetbot_uid";
+
+  function userId() {
+    const found = document.cookie.split("; ").find((c) => c.startsWith(COOKIE + "="));
+    if (found) return decodeURIComponent(found.slice(COOKIE.length + 1));
+    // The server sets it with the page; this is for a browser that dropped it since.
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    const id = "w" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    document.cookie = `${COOKIE}=${id}; max-age=31536000; path=/; samesite=lax`;
+    return id;
+  }
+
+  function messageId() {
+    const bytes = new Uint8Array(8);
+    crypto.getRandomValues(bytes);
+    return Date.now().toString(36) + "-" + Array.from(bytes, (b) => b.toString(16)).join("");
+  }
+
+  function bubble(sender, text, extraClass) {
+    const div = document.createElement("div");
+    div.className = `bubble ${sender}` + (extraClass ? ` ${extraClass}` : "");
+    div.textContent = text;
+    log.appendChild(div);
+    return div;
+  }
+
+  function addOptions(div, options) {
+    if (!options || !options.length) return;
+    const box = document.createElement("div");
+    box.className = "options";
+    options.forEach((option, index) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dataset.payload = option.payload;
+      const number = document.createElement("span");
+      number.className = "n";
+      number.textContent = `${index + 1}.`;
+      button.append(number, document.createTextNode(option.label));
+      button.addEventListener("click", () => send({ payload: option.payload }, option.label));
+      box.appendChild(button);
+    });
+    div.appendChild(box);
+  }
+
+  function showReplies(replies, extraClass) {
+    for (const reply of replies) addOptions(bubble("bot", reply.text, extraClass), reply.options);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  let busy = false;
+  async function send(body, shown) {
+    if (busy) return;
+    busy = true;
+    form.querySelectorAll("button").forEach((b) => (b.disabled = true));
+    if (shown) bubble("user", shown);
+    const typing = document.createElement("div");
+    typing.className = "typing";
+    typing.textContent = "…";
+    log.appendChild(typing);
+    log.scrollTop = log.scrollHeight;
+    const message = { user_id: userId(), message_id: messageId(), ...body };
+    try {
+      // The same message_id on a retry is safe: the server answers a repeat with the same replies.
+      let response;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+          response = await fetch("/api/chat", {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify(message),
+          });
+          break;
+        } catch (error) {
+          if (attempt === 1) throw error;
+        }
+      }
+      const data = await response.json();
+      if (data.replies) showReplies(data.replies, response.ok ? "" : "notice");
+      else bubble("bot", data.detail || "出错了，请重试。 Something went wrong, please retry.", "notice");
+    } catch (error) {
+      bubble("bot", "网络连接出错，请稍后重试。 Network error, please try again.", "notice");
+    } finally {
+      typing.remove();
+      busy = false;
+      form.querySelectorAll("button").forEach((b) => (b.disabled = false));
+      log.scrollTop = log.scrollHeight;
+      input.focus();
+    }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    send({ text }, text);
+  });
+  menuButton.addEventListener("click", () => send({ text: "菜单" }, "菜单"));
+
+  async function restore() {
+    userId();
+    try {
+      const response = await fetch("/api/history", { credentials: "same-origin" });
+      const data = await response.json();
+      const messages = data.messages || [];
+      messages.forEach((m, index) => {
+        // The page opens a new conversation with the menu; that first request is not the user's.
+        if (m.sender === "user" && index === 0 && m.payload === "menu") return;
+        const div = bubble(m.sender, m.text);
+        if (m.sender === "bot") addOptions(div, m.options);
+      });
+      log.scrollTop = log.scrollHeight;
+      document.body.dataset.ready = "1";
+      if (!messages.length) await send({ payload: "menu" }, null);
+    } catch (error) {
+      bubble("bot", "网络连接出错，请刷新页面。 Network error, please reload the page.", "notice");
+    }
+    document.body.dataset.ready = "1";
+  }
+  restore();
+})();
