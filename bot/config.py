@@ -24,7 +24,9 @@ class Settings(BaseSettings):
         "sqlite:///vetbot.db",
         description="SQLAlchemy URL of the database; sqlite:///path and postgresql://… are accepted.",
     )
-    auto_migrate: bool = Field(True, description="Apply database migrations when the server starts.")
+    auto_migrate: bool = Field(
+        True, description="Apply database migrations when the server starts."
+    )
     policies_dir: Path = Field(
         DEFAULT_KB_DIR,
         description="Folder holding kb/, stations.yaml and requests.yaml (the YAML admins edit).",
@@ -48,9 +50,12 @@ class Settings(BaseSettings):
         "(e.g. a hotline). Empty: the bot tells them to call 110/120 and hands them to staff.",
     )
     log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
-    telegram_token: SecretStr = Field(SecretStr(""), description="Telegram bot token from @BotFather.")
+    telegram_token: SecretStr = Field(
+        SecretStr(""), description="Telegram bot token from @BotFather."
+    )
     telegram_webhook_url: str = Field(
-        "", description="Public URL of /webhooks/telegram; webhook mode when set, long polling otherwise."
+        "",
+        description="Public URL of /webhooks/telegram; webhook mode when set, long polling otherwise.",
     )
     telegram_webhook_secret: SecretStr = Field(
         SecretStr(""), description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token."
@@ -63,7 +68,9 @@ class Settings(BaseSettings):
         SecretStr(""), description="Token set in the Official Account's server configuration."
     )
     wechat_app_id: str = Field("", description="The Official Account's AppID.")
-    wechat_app_secret: SecretStr = Field(SecretStr(""), description="The Official Account's AppSecret.")
+    wechat_app_secret: SecretStr = Field(
+        SecretStr(""), description="The Official Account's AppSecret."
+    )
     wechat_aes_key: SecretStr = Field(
         SecretStr(""), description="EncodingAESKey (43 characters); safe mode when set."
     )

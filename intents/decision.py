@@ -27,7 +27,7 @@ class Intent:
     """A conversation intent such as '@human' or '@book_appointment' (kb-topics.yaml, "intents").
 
     `urgent` marks distress, self-harm, threats and anger: hand to a person at once, county queue.
-    `reason` says why a '@human' fired: 'distress', 'threat', 'anger', 'asked' or 'model'.
+    `reason` says why a '@human' fired: 'distress', 'threat', 'anger' (urgent), 'asked', 'frustrated' or 'model'.
     """
 
     name: str

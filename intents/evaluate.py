@@ -50,7 +50,11 @@ class Report:
     def abstention(self) -> float:
         """Off-topic questions not answered with a policy entry."""
         off = [o for o in self.outcomes if o.case.expect == (OUT_OF_SCOPE,)]
-        return sum(not isinstance(o.decision, Answer | Clarify) for o in off) / len(off) if off else 1.0
+        return (
+            sum(not isinstance(o.decision, Answer | Clarify) for o in off) / len(off)
+            if off
+            else 1.0
+        )
 
     @property
     def human_recall(self) -> float:

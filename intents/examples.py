@@ -22,6 +22,7 @@ class Examples:
     distress: tuple[str, ...]  # normalised phrases
     threat: tuple[str, ...]
     anger: tuple[str, ...]
+    frustrated: tuple[str, ...]
     human: tuple[str, ...]
 
 
@@ -53,5 +54,6 @@ def load_examples(folder: Path = HERE) -> Examples:
         distress=_phrases(safety.get("distress")),
         threat=_phrases(safety.get("threat")),
         anger=_phrases(safety.get("anger")),
+        frustrated=_phrases(safety.get("frustrated")),
         human=_phrases(safety.get("human")),
     )

@@ -1,105 +1,239 @@
-"""Features of a normalised text: words (jieba with a domain dictionary), characters, character
-bigrams and pinyin bigrams. Each feature is a string with a kind prefix, so one index serves all."""
+"""Features of normalised text, as 64-bit integer keys computed with numpy for many texts at once.
+
+Four kinds, told apart by the key's top byte:
+- words: every dictionary word a text contains (jieba's dictionary plus the knowledge base's own
+  terms), overlapping the way search engines segment, so 优待 and 优待证 both count and no single
+  segmentation guess can be wrong; English words too;
+- character bigrams, which survive segmentation slips and unknown words;
+- pinyin bigrams, with the fuzzy pairs of pinyin input and southern accents folded, which catch
+  homophone typos (优代证 for 优待证);
+- single characters, a last and weak resort for mangled words.
+
+Keys are hashes (words) or packed code points (the rest), so indexing a 10,000-entry knowledge
+base is a handful of array operations instead of millions of Python string operations.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import jieba
+import numpy as np
 from pypinyin import lazy_pinyin
+
+from intents.normalize import LEXICON
 
 jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" notes are not ours to print
 
-# Kind weights: how much one matching feature of each kind says about a topic. Words carry the
-# meaning; character bigrams survive segmentation slips; pinyin bigrams catch homophone typos
-# from pinyin input (优代 for 优待); single characters are a last, weak resort for mangled words.
-KIND_WEIGHTS = {"w": 1.0, "b": 0.6, "p": 0.5, "c": 0.25}
+WORD, BIGRAM, PINYIN, CHAR = 1, 2, 3, 4
+KIND_NAMES = {WORD: "word", BIGRAM: "bigram", PINYIN: "pinyin", CHAR: "char"}
+# How much one matching feature of each kind says about a topic (index = kind).
+KIND_WEIGHTS = np.array([0.0, 1.0, 0.6, 0.5, 0.25])
+SHIFT = 56
+LOW = (1 << SHIFT) - 1
+MAX_WORD = 4
+_BITMAP_SIZE = 1 << 23
+_CHUNK = 8192
+CJK_FIRST, CJK_LAST = 0x4E00, 0x9FFF
 
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _LATIN_WORD = re.compile(r"[a-z][a-z']+|\d+")
-_STOP_WORDS = (
-    "的 了 吗 呢 啊 吧 呀 嘛 哦 哈 么 是 我 你 他 她 们 我们 你们 在 有 和 与 或 就 都 也 还 要 "
-    "能 可以 请问 请 问 一下 这个 那个 这 那 个 吗 想 给 把 被 让 对 去 来 到 会 该 得 着 过 又 "
-    "a an the is are am be do does did i you we my our your me to of for in on at and or can "
-    "how what when where which who whom is it this that with as by please there any get"
-).split()
-_STOP = frozenset(_STOP_WORDS)
+_HAS_LATIN = re.compile(r"[a-z0-9]")
+_STOP_WORDS = LEXICON["stop_words"].split()
+_STOP_CHARS = np.array(sorted({ord(w) for w in _STOP_WORDS if len(w) == 1}), dtype=np.int64)
 
 # Pinyin input and southern accents blur these: zh/z, ch/c, sh/s, n/l, f/h, -ng/-n.
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"), ("h", "f"))
 _FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
+_CACHE = Path.home() / ".cache" / "vetbot"
 
 
-@lru_cache(maxsize=None)
-def char_pinyin(char: str) -> str:
-    """A character's toneless pinyin with the fuzzy pairs folded (first reading)."""
-    syllable = lazy_pinyin(char)[0]
+def fold_pinyin(syllable: str) -> str:
     for long, short in _FUZZY_INITIALS:
         if syllable.startswith(long):
             syllable = short + syllable[len(long) :]
             break
     for long, short in _FUZZY_FINALS:
         if syllable.endswith(long):
-            syllable = syllable[: -len(long)] + short
-            break
+            return syllable[: -len(long)] + short
     return syllable
 
 
+# Each syllable becomes one private-use character, so a text's pinyin is one str.translate away
+# and rapidfuzz compares syllable sequences in C.
+_SYLLABLE_BASE = 0xE000
+
+
+@lru_cache(maxsize=1)
+def _syllables() -> tuple[np.ndarray, dict[int, str | None]]:
+    """Every CJK character's folded toneless pinyin (first reading): ids, and a translate table."""
+    chars = [chr(c) for c in range(CJK_FIRST, CJK_LAST + 1)]
+    names = [fold_pinyin(s) for s in lazy_pinyin(chars, errors="replace")]
+    vocabulary = {name: index for index, name in enumerate(dict.fromkeys(names))}
+    ids = np.array([vocabulary[n] for n in names], dtype=np.int64)
+    table: dict[int, str | None] = {c: None for c in range(0x80)}  # ASCII: not spoken pinyin
+    table.update({CJK_FIRST + i: chr(_SYLLABLE_BASE + int(s)) for i, s in enumerate(ids)})
+    return ids, table
+
+
 def pinyin_string(text: str) -> str:
-    return " ".join(char_pinyin(c) for run in _CJK_RUN.findall(text) for c in run)
+    """A text's folded pinyin as one character per syllable (CJK characters only); equal
+    strings mean the texts sound the same, which is what a pinyin-input typo keeps."""
+    return text.translate(_syllables()[1])
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values. np.unique's hash-based path is many times slower than a sort on
+    millions of int64 keys (numpy 2.x), and this is the hot spot of indexing."""
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
+
+
+def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """All texts' code points in one array (NUL between texts) and each position's text number."""
+    joined = "\x00".join(texts) + "\x00"
+    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    owner = np.concatenate(([0], np.cumsum(points == 0)[:-1]))
+    return points, owner
+
+
+def _cjk_window(is_cjk: np.ndarray, length: int) -> np.ndarray:
+    """Start positions of `length` consecutive CJK characters."""
+    run = np.concatenate(([0], np.cumsum(is_cjk)))
+    starts = np.arange(len(is_cjk) - length + 1)
+    return starts[run[starts + length] - run[starts] == length]
+
+
+def _word_hash(points: np.ndarray, starts: np.ndarray, length: int) -> np.ndarray:
+    digest = np.zeros(len(starts), dtype=np.uint64)
+    with np.errstate(over="ignore"):  # wrapping multiplication is the hash
+        for offset in range(length):
+            digest = digest * np.uint64(1_000_003) ^ points[starts + offset].astype(np.uint64)
+        digest = digest * np.uint64(0x9E3779B97F4A7C15) ^ np.uint64(length)
+    return (digest & np.uint64(LOW)).astype(np.int64) | (WORD << SHIFT)
+
+
+def word_keys(words: Iterable[str]) -> np.ndarray:
+    """Sorted keys of CJK words of 2..MAX_WORD characters (others are ignored)."""
+    by_length: dict[int, list[str]] = {}
+    for word in words:
+        if 2 <= len(word) <= MAX_WORD and all(CJK_FIRST <= ord(c) <= CJK_LAST for c in word):
+            by_length.setdefault(len(word), []).append(word)
+    keys = [np.zeros(0, dtype=np.int64)]
+    for length, group in by_length.items():
+        points = np.frombuffer("".join(group).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        keys.append(_word_hash(points, np.arange(0, len(points), length), length))
+    return distinct(np.concatenate(keys))
+
+
+def _latin_key(word: str) -> int:
+    digest = hashlib.blake2b(word.encode(), digest_size=7).digest()
+    return int.from_bytes(digest, "big") | (WORD << SHIFT)
+
+
+@lru_cache(maxsize=1)
+def general_word_keys() -> np.ndarray:
+    """Keys of jieba's dictionary of everyday words, cached on disk after the first build."""
+    cache = _CACHE / f"jieba-{jieba.__version__}-words-{MAX_WORD}.npy"
+    try:
+        return np.load(cache)
+    except (OSError, ValueError):
+        pass
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    keys = word_keys(w for w, freq in tokenizer.FREQ.items() if freq > 0)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.save(cache, keys)
+    except OSError:
+        logging.getLogger(__name__).info("could not cache the word list at %s", cache)
+    return keys
+
+
+STOP_WORD_KEYS = word_keys(_STOP_WORDS)
 
 
 class Featurizer:
-    """Turns normalised text into weighted features. Holds its own jieba tokenizer, so the
-    knowledge base's domain words never leak into another index built in the same process."""
+    """Turns normalised texts into feature keys, knowing the knowledge base's own terms as words."""
 
     def __init__(self, domain_words: Iterable[str] = ()) -> None:
-        self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
-        for word in domain_words:
-            word = word.strip()
-            if 2 <= len(word) <= 12 and _CJK_RUN.fullmatch(word):
-                self._jieba.add_word(word, freq=20000)
-        self._cache: dict[str, frozenset[str]] = {}
+        words = distinct(
+            np.concatenate((general_word_keys(), word_keys(w.strip() for w in domain_words)))
+        )
+        self.words = words[~np.isin(words, STOP_WORD_KEYS)]
+        # Most windows of a text are no word at all: a bitmap of the words' low bits rules them
+        # out in one array lookup before the exact (binary) search.
+        self._maybe = np.zeros(_BITMAP_SIZE, dtype=bool)
+        self._maybe[self.words & (_BITMAP_SIZE - 1)] = True
 
-    def clear_cache(self) -> None:
-        self._cache.clear()
+    def batch(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(text number, feature key) for every feature of every text; a feature a text has twice
+        appears twice, and the pairs are in no particular order."""
+        if len(texts) <= _CHUNK:
+            return self._batch(texts)
+        # In chunks: the temporaries of one huge batch would cost hundreds of megabytes.
+        owners, keys = [], []
+        for first in range(0, len(texts), _CHUNK):
+            chunk_owners, chunk_keys = self._batch(texts[first : first + _CHUNK])
+            owners.append(chunk_owners + first)
+            keys.append(chunk_keys)
+        return np.concatenate(owners), np.concatenate(keys)
 
-    def words(self, text: str) -> list[str]:
-        out: list[str] = []
-        for run in _CJK_RUN.findall(text):
-            out.extend(w for w in self._jieba.lcut(run, HMM=False) if w not in _STOP)
-        out.extend(_stem(w) for w in _LATIN_WORD.findall(text) if w not in _STOP)
-        return out
+    def _batch(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        points, owner = _code_points(texts)
+        is_cjk = (points >= CJK_FIRST) & (points <= CJK_LAST)
+        owners, keys = [], []
+        cjk = np.flatnonzero(is_cjk)
+        single = cjk[~np.isin(points[cjk], _STOP_CHARS)]
+        owners.append(owner[single])
+        keys.append(points[single] | (CHAR << SHIFT))
+        pairs = _cjk_window(is_cjk, 2)
+        first, second = points[pairs], points[pairs + 1]
+        owners += [owner[pairs], owner[pairs]]
+        keys.append((first << 16) | second | (BIGRAM << SHIFT))
+        syllables = _syllables()[0]
+        keys.append(
+            (syllables[first - CJK_FIRST] << 16) | syllables[second - CJK_FIRST] | (PINYIN << SHIFT)
+        )
+        for length in range(2, MAX_WORD + 1):
+            starts = _cjk_window(is_cjk, length)
+            hashes = _word_hash(points, starts, length)
+            maybe = self._maybe[hashes & (_BITMAP_SIZE - 1)]
+            starts, hashes = starts[maybe], hashes[maybe]
+            found = np.searchsorted(self.words, hashes).clip(max=len(self.words) - 1)
+            known = self.words[found] == hashes
+            owners.append(owner[starts[known]])
+            keys.append(hashes[known])
+        latin = [
+            (number, _latin_key(_stem(word)))
+            for number, text in enumerate(texts)
+            if _HAS_LATIN.search(text)
+            for word in _LATIN_WORD.findall(text)
+            if word not in _STOP_WORDS
+        ]
+        if latin:
+            owners.append(np.array([n for n, _ in latin], dtype=np.int64))
+            keys.append(np.array([k for _, k in latin], dtype=np.int64))
+        return np.concatenate(owners), np.concatenate(keys)
 
-    def features(self, text: str) -> frozenset[str]:
-        cached = self._cache.get(text)
-        if cached is not None:
-            return cached
-        feats = {"w:" + w for w in self.words(text)}
-        for run in _CJK_RUN.findall(text):
-            feats.update("c:" + c for c in run if c not in _STOP)
-            feats.update("b:" + run[i : i + 2] for i in range(len(run) - 1))
-            syllables = [char_pinyin(c) for c in run]
-            feats.update(
-                "p:" + syllables[i] + syllables[i + 1] for i in range(len(syllables) - 1)
-            )
-        result = frozenset(feats)
-        if len(self._cache) < 200_000:
-            self._cache[text] = result
-        return result
+    def keys(self, text: str) -> np.ndarray:
+        """The distinct feature keys of one text, sorted."""
+        return distinct(self.batch([text])[1])
+
+
+def kind_of(keys: np.ndarray) -> np.ndarray:
+    return keys >> SHIFT
 
 
 def _stem(word: str) -> str:
-    """Plural and simple verb endings, enough for short English questions."""
-    for suffix in ("ing", "es", "s"):
+    """Plural endings, enough for short English questions ("training" must not become "train")."""
+    for suffix in ("es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word
-
-
-def kind_weight(feature: str) -> float:
-    return KIND_WEIGHTS[feature[0]]

@@ -1,29 +1,28 @@
 """The match index: every class (a knowledge-base entry or an '@intent') with its phrasings,
-scored two ways — the class as one BM25 document, and its single best phrasing (weighted Dice)."""
+scored two ways — the class as one BM25 document, and its single best phrasing (weighted Dice) —
+plus the pinyin spelling of that phrasing, for homophone typos.
+
+Phrasings are stored as one compressed sparse row matrix of feature ids (numpy arrays), so a
+10,000-entry knowledge base fits in tens of megabytes and a query touches only the classes its
+rarer features point at.
+"""
 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
-from intents.features import Featurizer, kind_weight, pinyin_string
-from intents.normalize import normalize
+from intents.features import KIND_WEIGHTS, Featurizer, distinct, kind_of, pinyin_string
+from intents.normalize import normalize_many
 
 K1 = 1.2
 B = 0.6
+SHORTLIST = 24
 # A feature in more than this share of classes says nothing about any one of them.
 COMMON_SHARE = 0.25
-
-
-@dataclass(frozen=True, slots=True)
-class Phrasing:
-    text: str  # normalised
-    features: frozenset[str]
-    pinyin: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,112 +37,149 @@ class ClassMatch:
     phrasing: str
 
 
+def fuse(bm25: float, dice: float, pinyin: float) -> float:
+    """One score from the three signals. A near-identical pinyin spelling (a homophone typo of a
+    known phrasing) lifts the phrasing signal; the class-wide BM25 keeps unseen wordings in reach."""
+    phrasing = max(dice, 3.0 * (pinyin - 0.7)) if pinyin > 0.7 else dice
+    return 0.5 * bm25 + 0.5 * min(phrasing, 1.0)
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The concatenation of arange(start, end) for each pair, without a Python loop."""
+    sizes = ends - starts
+    total = int(sizes.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes)
+    return np.arange(total, dtype=np.int64) + offsets
+
+
 class MatchIndex:
     def __init__(self, classes: dict[str, list[str]], featurizer: Featurizer) -> None:
         self.featurizer = featurizer
         self.names = list(classes)
-        self.phrasings: list[list[Phrasing]] = []
-        class_tf: list[Counter[str]] = []
+        self.texts: list[str] = []
+        class_ptr = [0]
+        normal = iter(normalize_many([raw for texts in classes.values() for raw in texts]))
         for texts in classes.values():
-            seen: dict[str, Phrasing] = {}
-            for raw in texts:
-                text = normalize(raw)
-                if text and text not in seen:
-                    seen[text] = Phrasing(text, featurizer.features(text), pinyin_string(text))
-            phrasings = list(seen.values())
-            self.phrasings.append(phrasings)
-            class_tf.append(Counter(f for p in phrasings for f in p.features))
-        self._build_postings(class_tf)
-        self.own = [[self._own(p) for p in phrasings] for phrasings in self.phrasings]
+            unique = dict.fromkeys(t for t in (next(normal) for _ in texts) if t)
+            self.texts.extend(unique)
+            class_ptr.append(len(self.texts))
+        self.class_ptr = np.array(class_ptr, dtype=np.int64)
+        self.pinyins = [pinyin_string(text) for text in self.texts]
+        self._link(*featurizer.batch(self.texts))
+        self._weigh()
 
-    def _own(self, phrasing: Phrasing) -> float:
-        return sum(self.query_weight(f) for f in phrasing.features)
+    def _link(self, owners: np.ndarray, keys: np.ndarray) -> None:
+        """The phrasing x feature matrix, each (phrasing, feature) once, rows in order.
+        Temporaries are dropped as soon as they are used: at 10,000 entries each is tens of MB."""
+        self.vocab = distinct(keys)
+        cells = owners * max(len(self.vocab), 1)
+        del owners
+        cells += np.searchsorted(self.vocab, keys)
+        del keys
+        cells = distinct(cells)
+        size = max(len(self.vocab), 1)
+        rows = np.bincount(cells // size, minlength=len(self.texts))
+        self.indptr = np.concatenate(([0], np.cumsum(rows)))
+        self.indices = (cells % size).astype(np.int32)
 
-    def _build_postings(self, class_tf: list[Counter[str]]) -> None:
-        n = len(class_tf)
-        df: Counter[str] = Counter(f for tf in class_tf for f in tf)
-        lengths = np.array([sum(tf.values()) for tf in class_tf], dtype=np.float64)
-        avg = float(lengths.mean()) if n else 1.0
-        limit = max(2, int(n * COMMON_SHARE)) if n >= 20 else n
-        self.weight: dict[str, float] = {}
-        self.unknown_idf = math.log(1 + (n + 0.5) / 0.5)
-        postings: dict[str, tuple[list[int], list[float]]] = {}
-        for feature, count in df.items():
-            if count > limit:
-                continue  # too common to tell classes apart: neither counted nor held against
-            idf = math.log(1 + (n - count + 0.5) / (count + 0.5))
-            self.weight[feature] = kind_weight(feature) * idf
-        for index, tf in enumerate(class_tf):
-            norm = K1 * (1 - B + B * lengths[index] / avg)
-            for feature, count in tf.items():
-                weight = self.weight.get(feature)
-                if weight is None:
-                    continue
-                ids, values = postings.setdefault(feature, ([], []))
-                ids.append(index)
-                values.append(weight * count * (K1 + 1) / (count + norm))
-        self.common = frozenset(f for f, count in df.items() if count > limit)
-        self.postings = {
-            f: (np.array(ids, dtype=np.int32), np.array(vals, dtype=np.float64))
-            for f, (ids, vals) in postings.items()
-        }
+    def _weigh(self) -> None:
+        n_classes, n_features = len(self.names), len(self.vocab)
+        text_class = np.repeat(np.arange(n_classes, dtype=np.int64), np.diff(self.class_ptr))
+        combined = self.indices.astype(np.int64) * n_classes
+        combined += np.repeat(text_class, np.diff(self.indptr))
+        combined.sort()
+        starts = np.flatnonzero(np.concatenate(([True], combined[1:] != combined[:-1])))
+        pairs = combined[starts]
+        tf = np.diff(np.append(starts, len(combined))).astype(np.float64)
+        del combined, starts
+        feature, klass = pairs // n_classes, (pairs % n_classes).astype(np.int32)
+        del pairs
+        df = np.bincount(feature, minlength=n_features)
+        limit = max(2, int(n_classes * COMMON_SHARE)) if n_classes >= 20 else n_classes
+        idf = np.log(1 + (n_classes - df + 0.5) / (df + 0.5))
+        self.weight = np.where(df > limit, 0.0, KIND_WEIGHTS[kind_of(self.vocab)] * idf)
+        self.unknown_idf = math.log(1 + (n_classes + 0.5) / 0.5)
+        lengths = np.bincount(klass, weights=tf, minlength=n_classes)
+        norm = K1 * (1 - B + B * lengths / max(float(lengths.mean()), 1.0))
+        contribution = self.weight[feature] * tf * (K1 + 1) / (tf + norm[klass])
+        keep = contribution > 0
+        self.post_class = klass[keep]
+        self.post_value = contribution[keep]
+        self.post_ptr = np.concatenate(
+            ([0], np.cumsum(np.bincount(feature[keep], minlength=n_features)))
+        )
+        weights = self.weight[self.indices]
+        self.own = np.add.reduceat(weights, self.indptr[:-1]) if len(weights) else weights
 
-    def query_weight(self, feature: str) -> float:
-        """Weight of a query feature; one no class has ever used counts as fully informative."""
-        if feature in self.common:
-            return 0.0
-        return self.weight.get(feature, kind_weight(feature) * self.unknown_idf)
+    def _query(self, text: str) -> tuple[np.ndarray, np.ndarray, float]:
+        """Known feature ids (sorted) with their weights, and the query's total weight."""
+        keys = self.featurizer.keys(text)
+        position = np.searchsorted(self.vocab, keys).clip(max=max(len(self.vocab) - 1, 0))
+        known = self.vocab[position] == keys if len(self.vocab) else np.zeros(len(keys), bool)
+        ids = position[known]
+        weights = self.weight[ids]
+        # A feature no phrasing has is fully informative, and matched by nothing.
+        unknown = float(KIND_WEIGHTS[kind_of(keys[~known])].sum()) * self.unknown_idf
+        return ids, weights, float(weights.sum()) + unknown
 
     def top(self, text: str, limit: int = 8) -> list[ClassMatch]:
         """The best `limit` classes for normalised `text`, best first."""
-        features = self.featurizer.features(text)
-        weights = {f: self.query_weight(f) for f in features}
-        total = sum(weights.values())
-        if total <= 0 or not self.names:
+        ids, weights, total = self._query(text)
+        if total <= 0 or not len(ids):
             return []
-        hits = [self.postings[f] for f in features if f in self.postings]
-        if not hits:
+        rows = _ranges(self.post_ptr[ids], self.post_ptr[ids + 1])
+        if not len(rows):
             return []
-        ids = np.concatenate([h[0] for h in hits])
-        values = np.concatenate([h[1] for h in hits])
-        bm25 = np.bincount(ids, weights=values, minlength=len(self.names)) / (total * (K1 + 1))
-        count = min(limit * 3, len(self.names))
-        shortlist = np.argpartition(-bm25, count - 1)[:count]
-        query_pinyin = pinyin_string(text)
-        matches = [
-            self._match(int(i), float(bm25[i]), features, weights, total, query_pinyin)
-            for i in shortlist
-            if bm25[i] > 0
-        ]
+        bm25 = np.bincount(
+            self.post_class[rows], weights=self.post_value[rows], minlength=len(self.names)
+        ) / (total * (K1 + 1))
+        count = min(SHORTLIST, len(self.names))
+        candidates = np.argpartition(-bm25, count - 1)[:count]
+        shortlist = candidates[bm25[candidates] > 0]
+        matches = self._phrasings(shortlist, bm25, ids, weights, total, pinyin_string(text))
         matches.sort(key=lambda m: (-m.score, m.name))
         return matches[:limit]
 
-    def _match(
+    def _phrasings(
         self,
-        index: int,
-        bm25: float,
-        features: frozenset[str],
-        weights: dict[str, float],
+        shortlist: np.ndarray,
+        bm25: np.ndarray,
+        ids: np.ndarray,
+        weights: np.ndarray,
         total: float,
         query_pinyin: str,
-    ) -> ClassMatch:
-        best_dice, best_text, best_pinyin = 0.0, "", 0.0
-        for phrasing, own in zip(self.phrasings[index], self.own[index], strict=True):
-            shared = features & phrasing.features
-            if not shared:
-                continue
-            overlap = sum(weights[f] for f in shared)
-            dice = 2 * overlap / (total + own) if total + own else 0.0
-            if dice > best_dice:
-                best_dice, best_text = dice, phrasing.text
-            if query_pinyin and phrasing.pinyin:
-                best_pinyin = max(best_pinyin, fuzz.ratio(query_pinyin, phrasing.pinyin) / 100)
-        score = fuse(bm25, best_dice, best_pinyin)
-        return ClassMatch(self.names[index], bm25, best_dice, best_pinyin, score, best_text)
-
-
-def fuse(bm25: float, dice: float, pinyin: float) -> float:
-    """One score from the three signals. A near-identical pinyin spelling (a homophone typo of a
-    known phrasing) lifts the phrasing signal; the class-wide BM25 keeps unseen wordings in reach."""
-    phrasing = max(dice, 2.5 * (pinyin - 0.6)) if pinyin > 0.6 else dice
-    return 0.5 * bm25 + 0.5 * min(phrasing, 1.0)
+    ) -> list[ClassMatch]:
+        rows = _ranges(self.class_ptr[shortlist], self.class_ptr[shortlist + 1])
+        starts, ends = self.indptr[rows], self.indptr[rows + 1]
+        features = self.indices[_ranges(starts, ends)]
+        position = np.searchsorted(ids, features).clip(max=len(ids) - 1)
+        hit = np.where(ids[position] == features, weights[position], 0.0)
+        overlap = np.add.reduceat(hit, np.concatenate(([0], np.cumsum(ends - starts)[:-1])))
+        dice = 2 * overlap / (total + self.own[rows])
+        similar = (
+            process.cdist([query_pinyin], [self.pinyins[r] for r in rows], scorer=fuzz.ratio)[0]
+            / 100
+            if query_pinyin
+            else np.zeros(len(rows))
+        )
+        matches = []
+        cursor = 0
+        for klass in shortlist:
+            size = int(self.class_ptr[klass + 1] - self.class_ptr[klass])
+            best = cursor + int(np.argmax(dice[cursor : cursor + size]))
+            best_pinyin = float(similar[cursor : cursor + size].max())
+            cursor += size
+            score = fuse(float(bm25[klass]), float(dice[best]), best_pinyin)
+            matches.append(
+                ClassMatch(
+                    self.names[klass],
+                    float(bm25[klass]),
+                    float(dice[best]),
+                    best_pinyin,
+                    score,
+                    self.texts[int(rows[best])],
+                )
+            )
+        return matches

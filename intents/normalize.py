@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-
 from pathlib import Path
 
 import opencc
@@ -18,28 +17,25 @@ import yaml
 
 _T2S = opencc.OpenCC("t2s")
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.yaml")
+with Path(__file__).with_name("lexicon.yaml").open(encoding="utf-8") as _handle:
+    LEXICON: dict[str, str] = yaml.safe_load(_handle)
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 # A numeral is converted only where it counts something, so 三等功, 一次性 and 两项待遇 keep their words.
-_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千]+(?=[岁周年月日号天个元块万%])|[零〇一二两三四五六七八九十百千]{2,}")
+_NUMERAL = re.compile(
+    r"[零〇一二两三四五六七八九十百千]+(?=[岁周年月日号天个元块万%])|[零〇一二两三四五六七八九十百千]{2,}"
+)
 _MASK = re.compile(r"[*＊×xX]{1,3}(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[*＊]{1,3}")
 _PUNCT = re.compile(r"[\W_]+", re.UNICODE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[a-z]")
 
-# Places other than Pingjiang: a question about another province or city gets the national rule
-# (and is told to ask its own bureau for local standards), so the name must not count as a topic word.
-_PLACES = (
-    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 "
-    "广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 "
-    "长沙 株洲 湘潭 衡阳 邵阳 常德 张家界 益阳 郴州 永州 怀化 娄底 湘西 武汉 广州 深圳 "
-    "南京 杭州 成都 西安 郑州 济南 青岛 南昌 合肥 福州 昆明 贵阳 南宁 石家庄 太原 沈阳 大连 "
-    "哈尔滨 长春 兰州 银川 西宁 乌鲁木齐 拉萨 呼和浩特 海口 苏州 无锡 厦门 东莞 佛山 汨罗 "
-    "临湘 华容 湘阴 岳阳楼 浏阳"
-).split()
-_PLACE_RE = re.compile("(" + "|".join(sorted(_PLACES, key=len, reverse=True)) + r")(?:省|市|县|区|自治区)?")
+_PLACES = LEXICON["places"].split()
+_PLACE_RE = re.compile(
+    "(" + "|".join(sorted(_PLACES, key=len, reverse=True)) + r")(?:省|市|县|区|自治区)?"
+)
 HOME_PLACES = ("平江", "岳阳", "湖南")
 
 
@@ -79,16 +75,27 @@ def _numerals(text: str) -> str:
     return _NUMERAL.sub(convert, text)
 
 
-@lru_cache(maxsize=65536)
-def normalize(text: str) -> str:
-    """The canonical form used everywhere in understanding (cached: questions repeat)."""
+def _fold(text: str) -> str:
+    """Every step but punctuation; none of them reads or writes NUL, which separates texts."""
     text = unicodedata.normalize("NFKC", text)
     text = _T2S.convert(text).lower()
     text = _MASK.sub("", text)
     text = _SYNONYM_RE.sub(lambda m: _SYNONYMS[m.group(0)], text)
     text = _PLACE_RE.sub(" ", text)
-    text = _numerals(text)
-    return _PUNCT.sub(" ", text).strip()
+    return _numerals(text)
+
+
+@lru_cache(maxsize=65536)
+def normalize(text: str) -> str:
+    """The canonical form used everywhere in understanding (cached: questions repeat)."""
+    return _PUNCT.sub(" ", _fold(text.replace("\x00", " "))).strip()
+
+
+def normalize_many(texts: list[str]) -> list[str]:
+    """`normalize` for many texts at once: one pass over them all instead of one call each,
+    which is most of the time of indexing a large knowledge base."""
+    joined = _fold("\x00".join(t.replace("\x00", " ") for t in texts))
+    return [_PUNCT.sub(" ", part).strip() for part in joined.split("\x00")]
 
 
 def other_place(text: str) -> str | None:

@@ -1,7 +1,7 @@
 """Knowledge-base errors. Every problem carries the file and line it was found at.
 
-    PolicyError                 -- base of this package's exceptions
-     └── PolicyValidationError  -- one or more `Problem`s; the knowledge base was not loaded
+PolicyError                 -- base of this package's exceptions
+ └── PolicyValidationError  -- one or more `Problem`s; the knowledge base was not loaded
 """
 
 from __future__ import annotations

@@ -51,13 +51,13 @@ class KnowledgeBase:
         object.__setattr__(self, "_requests", {r.id: r for r in self.request_types})
 
     def entry(self, entry_id: str) -> Entry | None:
-        return self._entries.get(entry_id)  # type: ignore[attr-defined,no-any-return]
+        return self._entries.get(entry_id)  # type: ignore[attr-defined]
 
     def station(self, station_id: str) -> Station | None:
-        return self._stations.get(station_id)  # type: ignore[attr-defined,no-any-return]
+        return self._stations.get(station_id)  # type: ignore[attr-defined]
 
     def request_type(self, type_id: str) -> RequestType | None:
-        return self._requests.get(type_id)  # type: ignore[attr-defined,no-any-return]
+        return self._requests.get(type_id)  # type: ignore[attr-defined]
 
     def county_station(self) -> Station:
         return next(s for s in self.stations if s.level == "county")
@@ -140,7 +140,9 @@ def load(root: Path, today: date | None = None) -> KnowledgeBase:
             line = source.line_of(("entries", index))
             if entry.id in places:
                 other, other_line = places[entry.id]
-                loader.add(source.path, line, f"duplicate id '{entry.id}' (also {other}:{other_line})")
+                loader.add(
+                    source.path, line, f"duplicate id '{entry.id}' (also {other}:{other_line})"
+                )
                 continue
             places[entry.id] = (source.path, line)
             entries.append(entry)
@@ -188,12 +190,16 @@ def _check_entry(
         return source.line_of(("entries", index, *loc))
 
     if entry.category != category:
-        loader.add(source.path, at("id"), f"id '{entry.id}' is not in this file's category '{category}'")
+        loader.add(
+            source.path, at("id"), f"id '{entry.id}' is not in this file's category '{category}'"
+        )
     seen: set[str] = set()
     for q_index, question in enumerate(entry.questions):
         key = question_key(question)
         if key in seen:
-            loader.add(source.path, at("questions", q_index), f"question '{question}' is listed twice")
+            loader.add(
+                source.path, at("questions", q_index), f"question '{question}' is listed twice"
+            )
         seen.add(key)
     for a_index, action in enumerate(entry.actions):
         kind, _, target = action.partition(":")
@@ -231,7 +237,9 @@ def _check_entry(
     if entry.en is None:
         loader.add(source.path, at("id"), "no English translation (`en`)", warning=True)
     if entry.valid_until and entry.valid_until < today:
-        loader.add(source.path, at("valid_until"), "entry has expired and is not served", warning=True)
+        loader.add(
+            source.path, at("valid_until"), "entry has expired and is not served", warning=True
+        )
 
 
 def _check_stations(loader: _Loader, stations: list[Station], source: Source) -> None:
@@ -244,7 +252,9 @@ def _check_stations(loader: _Loader, stations: list[Station], source: Source) ->
     by_id = {s.id: s for s in stations}
     counties = [s for s in stations if s.level == "county"]
     if len(counties) != 1:
-        loader.add(source.path, 1, f"exactly one county-level station is needed, found {len(counties)}")
+        loader.add(
+            source.path, 1, f"exactly one county-level station is needed, found {len(counties)}"
+        )
     expected_parent = {"town": "county", "village": "town"}
     for index, station in enumerate(stations):
         line = source.line_of(("stations", index, "parent"))
@@ -254,7 +264,9 @@ def _check_stations(loader: _Loader, stations: list[Station], source: Source) ->
             continue
         parent = by_id.get(station.parent or "")
         if parent is None:
-            loader.add(source.path, line, f"station '{station.id}' has unknown parent {station.parent!r}")
+            loader.add(
+                source.path, line, f"station '{station.id}' has unknown parent {station.parent!r}"
+            )
         elif parent.level != expected_parent[station.level]:
             loader.add(
                 source.path,
@@ -302,4 +314,3 @@ def problems_of(root: Path) -> list[Problem]:
         return list(load(root).warnings)
     except PolicyValidationError as exc:
         return exc.problems
-

@@ -22,7 +22,9 @@ class ConversationKey:
         for name in ("channel", "chat_id", "user_id"):
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
-                raise ValueError(f"ConversationKey.{name} must be a non-empty string, got {value!r}")
+                raise ValueError(
+                    f"ConversationKey.{name} must be a non-empty string, got {value!r}"
+                )
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.chat_id}:{self.user_id}"

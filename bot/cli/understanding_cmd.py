@@ -29,7 +29,9 @@ def _understanding(folder: Path | None) -> Understanding:
     except PolicyValidationError as exc:
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
-        err.print("[red]The knowledge base has errors;[/red] run `vetbot policies check` and fix them.")
+        err.print(
+            "[red]The knowledge base has errors;[/red] run `vetbot policies check` and fix them."
+        )
         raise typer.Exit(1) from exc
     with err.status("building the index… 正在建立索引…"):
         return Understanding.build(kb)
@@ -55,13 +57,21 @@ def as_json(question: str, decision: Decision) -> dict[str, object]:
 
 def describe(kb: KnowledgeBase, decision: Decision) -> str:
     """What the user would be told, in short (the engine adds the wording around it)."""
+
+    def title(entry_id: str) -> str:
+        entry = kb.entry(entry_id)
+        return entry.title if entry else entry_id
+
     if isinstance(decision, Answer):
         entry = kb.entry(decision.entry_id)
         assert entry is not None
-        also = "".join(f"\n  也许您还想问 / also: {kb.entry(a).title}" for a in decision.also if kb.entry(a))  # type: ignore[union-attr]
-        return f"{entry.title}\n{entry.answer.strip()}\n来源 Source: {entry.source}（{entry.reviewed} 审核）{also}"
+        also = "".join(f"\n  也许您还想问 / also: {title(a)}" for a in decision.also)
+        return (
+            f"{entry.title}\n{entry.answer.strip()}\n"
+            f"来源 Source: {entry.source}（{entry.reviewed} 审核）{also}"
+        )
     if isinstance(decision, Clarify):
-        lines = [f"  {n}. {kb.entry(o).title}" for n, o in enumerate(decision.options, 1) if kb.entry(o)]  # type: ignore[union-attr]
+        lines = [f"  {n}. {title(o)}" for n, o in enumerate(decision.options, 1)]
         return "您想问的是哪一个？ Which do you mean?\n" + "\n".join(lines)
     if isinstance(decision, Intent):
         return f"→ {decision.name}" + (" (urgent)" if decision.urgent else "")
@@ -70,7 +80,14 @@ def describe(kb: KnowledgeBase, decision: Decision) -> str:
 
 def _explain_table(explanation: Explanation) -> Table:
     table = Table(title=f"normalised: {explanation.text!r}")
-    for column in ("candidate", "bm25 (class)", "dice (phrasing)", "pinyin", "fused", "closest phrasing"):
+    for column in (
+        "candidate",
+        "bm25 (class)",
+        "dice (phrasing)",
+        "pinyin",
+        "fused",
+        "closest phrasing",
+    ):
         table.add_column(column)
     for match in explanation.matches[:5]:
         table.add_row(
@@ -87,9 +104,20 @@ def _explain_table(explanation: Explanation) -> Table:
 def register(app: typer.Typer) -> None:
     @app.command()
     def ask(
-        question: Annotated[str | None, typer.Argument(help="The question; omit with --jsonl.")] = None,
-        explain: Annotated[bool, typer.Option("--explain", help="Show every signal's score for the top candidates.")] = False,
-        jsonl: Annotated[bool, typer.Option("--jsonl", help="Read one question per line on stdin; write one JSON object per line.")] = False,
+        question: Annotated[
+            str | None, typer.Argument(help="The question; omit with --jsonl.")
+        ] = None,
+        explain: Annotated[
+            bool,
+            typer.Option("--explain", help="Show every signal's score for the top candidates."),
+        ] = False,
+        jsonl: Annotated[
+            bool,
+            typer.Option(
+                "--jsonl",
+                help="Read one question per line on stdin; write one JSON object per line.",
+            ),
+        ] = False,
         policies: Annotated[Path | None, typer.Option(help="Policies folder to use.")] = None,
     ) -> None:
         """What the bot would answer. 机器人会怎样回答。"""
@@ -102,7 +130,9 @@ def register(app: typer.Typer) -> None:
                     sys.stdout.write(json.dumps(as_json(text, decision), ensure_ascii=False) + "\n")
             return
         if not question:
-            err.print("Give a question, e.g. [bold]vetbot ask \"优待证怎么办\"[/bold], or use --jsonl.")
+            err.print(
+                'Give a question, e.g. [bold]vetbot ask "优待证怎么办"[/bold], or use --jsonl.'
+            )
             raise typer.Exit(2)
         explanation = understanding.explain(question)
         out.print(describe(understanding.kb, explanation.decision))
@@ -112,7 +142,14 @@ def register(app: typer.Typer) -> None:
 
     @app.command("eval")
     def eval_(
-        file: Annotated[Path, typer.Argument(help="Evaluation file in the format of shared/eval/dev.yaml.", exists=True, dir_okay=False)],
+        file: Annotated[
+            Path,
+            typer.Argument(
+                help="Evaluation file in the format of shared/eval/dev.yaml.",
+                exists=True,
+                dir_okay=False,
+            ),
+        ],
         policies: Annotated[Path | None, typer.Option(help="Policies folder to use.")] = None,
     ) -> None:
         """Score understanding on an evaluation file and list every miss. 评估理解准确率。"""
@@ -134,7 +171,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def bench(
-        json_out: Annotated[bool, typer.Option("--json", help="End with one JSON object of every figure.")] = False,
+        json_out: Annotated[
+            bool, typer.Option("--json", help="End with one JSON object of every figure.")
+        ] = False,
         quick: Annotated[bool, typer.Option(help="Fewer repetitions (a smoke run).")] = False,
     ) -> None:
         """Measure understanding speed, index build time and memory (and the engine, if built)."""
