@@ -171,6 +171,8 @@ class Featurizer:
         # out in one array lookup before the exact (binary) search.
         self._maybe = np.zeros(_BITMAP_SIZE, dtype=bool)
         self._maybe[self.words & (_BITMAP_SIZE - 1)] = True
+        # Every feature of the generic ways of asking: indexes count these for little.
+        self.generic = distinct(self.batch(LEXICON["generic"].split())[1])
 
     def batch(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(text number, feature key) for every feature of every text; a feature a text has twice

@@ -23,6 +23,8 @@ B = 0.6
 SHORTLIST = 24
 # A feature in more than this share of classes says nothing about any one of them.
 COMMON_SHARE = 0.25
+GENERIC_WEIGHT = 0.15
+UNKNOWN_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +102,11 @@ class MatchIndex:
         limit = max(2, int(n_classes * COMMON_SHARE)) if n_classes >= 20 else n_classes
         idf = np.log(1 + (n_classes - df + 0.5) / (df + 0.5))
         self.weight = np.where(df > limit, 0.0, KIND_WEIGHTS[kind_of(self.vocab)] * idf)
-        self.unknown_idf = math.log(1 + (n_classes + 0.5) / 0.5)
+        self.weight[np.isin(self.vocab, self.featurizer.generic)] *= GENERIC_WEIGHT
+        # A feature no phrasing has counts half as much as the rarest known one: enough that a
+        # question about something else (护照) is not taken for a topic, little enough that
+        # everyday chatter around a topic word (另外, 一直) does not drown it.
+        self.unknown_idf = UNKNOWN_SHARE * math.log(1 + (n_classes + 0.5) / 0.5)
         lengths = np.bincount(klass, weights=tf, minlength=n_classes)
         norm = K1 * (1 - B + B * lengths / max(float(lengths.mean()), 1.0))
         contribution = self.weight[feature] * tf * (K1 + 1) / (tf + norm[klass])
@@ -120,7 +126,6 @@ class MatchIndex:
         known = self.vocab[position] == keys if len(self.vocab) else np.zeros(len(keys), bool)
         ids = position[known]
         weights = self.weight[ids]
-        # A feature no phrasing has is fully informative, and matched by nothing.
         unknown = float(KIND_WEIGHTS[kind_of(keys[~known])].sum()) * self.unknown_idf
         return ids, weights, float(weights.sum()) + unknown
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import policies_cmd, understanding_cmd
+from bot.cli import policies_cmd, server_cmd, understanding_cmd
 
 app = typer.Typer(
     name="vetbot",
@@ -16,13 +16,7 @@ app = typer.Typer(
 )
 app.add_typer(policies_cmd.app, name="policies")
 understanding_cmd.register(app)
-
-try:  # the server side arrives in its own module; the CLI must not break without it
-    from bot.cli import server_cmd
-except ImportError:  # pragma: no cover - only while the module is absent
-    server_cmd = None  # type: ignore[assignment]
-if server_cmd is not None:
-    server_cmd.register(app)
+server_cmd.register(app)
 
 
 def main() -> None:
