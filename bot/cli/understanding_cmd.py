@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -11,21 +13,26 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bot.config import get_settings
+from bot.channels.base import ConversationKey, Inbound, Outbound
+from bot.channels.console import render
+from bot.config import Settings, get_settings
+from bot.knowledge import Knowledge
 from intents.decision import Answer, Clarify, Decision, Intent
 from intents.evaluate import evaluate, label, load_cases
-from intents.understand import Explanation, Understanding
+from intents.understand import Explanation
 from policies.errors import PolicyValidationError
-from policies.loader import KnowledgeBase, load
+from storage import migrate
+from storage.database import Database
 
 out = Console()
 err = Console(stderr=True)
 
 
-def _understanding(folder: Path | None) -> Understanding:
+def _knowledge(folder: Path | None) -> Knowledge:
     root = folder or get_settings().policies_dir
     try:
-        kb = load(root)
+        with err.status("loading the knowledge base… 正在加载知识库…"):
+            return Knowledge.build(root)
     except PolicyValidationError as exc:
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
@@ -33,8 +40,6 @@ def _understanding(folder: Path | None) -> Understanding:
             "[red]The knowledge base has errors;[/red] run `vetbot policies check` and fix them."
         )
         raise typer.Exit(1) from exc
-    with err.status("building the index… 正在建立索引…"):
-        return Understanding.build(kb)
 
 
 def as_json(question: str, decision: Decision) -> dict[str, object]:
@@ -55,27 +60,21 @@ def as_json(question: str, decision: Decision) -> dict[str, object]:
     }
 
 
-def describe(kb: KnowledgeBase, decision: Decision) -> str:
-    """What the user would be told, in short (the engine adds the wording around it)."""
+async def user_replies(settings: Settings, knowledge: Knowledge, question: str) -> list[Outbound]:
+    """The replies a new user would get to `question`: the real engine, on a throwaway
+    database, so what is printed is exactly what a chat shows (wording, sources, options)."""
+    from bot.engine import Engine
+    from bot.knowledge import KnowledgeStore
 
-    def title(entry_id: str) -> str:
-        entry = kb.entry(entry_id)
-        return entry.title if entry else entry_id
-
-    if isinstance(decision, Answer):
-        entry = kb.entry(decision.entry_id)
-        assert entry is not None
-        also = "".join(f"\n  也许您还想问 / also: {title(a)}" for a in decision.also)
-        return (
-            f"{entry.title}\n{entry.answer.strip()}\n"
-            f"来源 Source: {entry.source}（{entry.reviewed} 审核）{also}"
-        )
-    if isinstance(decision, Clarify):
-        lines = [f"  {n}. {title(o)}" for n, o in enumerate(decision.options, 1)]
-        return "您想问的是哪一个？ Which do you mean?\n" + "\n".join(lines)
-    if isinstance(decision, Intent):
-        return f"→ {decision.name}" + (" (urgent)" if decision.urgent else "")
-    return "抱歉，我不太确定您的问题。 I'm not sure — shall I pass you to staff?"
+    with tempfile.TemporaryDirectory(prefix="vetbot-ask-") as folder:
+        database = Database(f"sqlite:///{folder}/ask.db")
+        try:
+            await migrate.upgrade(database)
+            engine = Engine(database, KnowledgeStore(settings.policies_dir, knowledge), settings)
+            key = ConversationKey("cli", "ask", "ask")
+            return await engine.handle(Inbound(key, "ask-1", text=question))
+        finally:
+            await database.dispose()
 
 
 def _explain_table(explanation: Explanation) -> Table:
@@ -121,7 +120,8 @@ def register(app: typer.Typer) -> None:
         policies: Annotated[Path | None, typer.Option(help="Policies folder to use.")] = None,
     ) -> None:
         """What the bot would answer. 机器人会怎样回答。"""
-        understanding = _understanding(policies)
+        knowledge = _knowledge(policies)
+        understanding = knowledge.understanding
         if jsonl:
             for line in sys.stdin:
                 text = line.rstrip("\n")
@@ -134,10 +134,14 @@ def register(app: typer.Typer) -> None:
                 'Give a question, e.g. [bold]vetbot ask "优待证怎么办"[/bold], or use --jsonl.'
             )
             raise typer.Exit(2)
-        explanation = understanding.explain(question)
-        out.print(describe(understanding.kb, explanation.decision))
+        settings = get_settings().model_copy(
+            update={"policies_dir": policies or get_settings().policies_dir}
+        )
+        for reply in asyncio.run(user_replies(settings, knowledge, question)):
+            out.print(render(reply), markup=False, highlight=False, soft_wrap=True)
         if explain:
-            out.print(f"decision: {explanation.decision}")
+            explanation = understanding.explain(question)
+            out.print(f"decision: {explanation.decision}", markup=False)
             out.print(_explain_table(explanation))
 
     @app.command("eval")
@@ -153,7 +157,7 @@ def register(app: typer.Typer) -> None:
         policies: Annotated[Path | None, typer.Option(help="Policies folder to use.")] = None,
     ) -> None:
         """Score understanding on an evaluation file and list every miss. 评估理解准确率。"""
-        understanding = _understanding(policies)
+        understanding = _knowledge(policies).understanding
         report = evaluate(understanding, load_cases(file))
         for outcome in report.misses:
             tag = "[red]WRONG[/red]" if outcome.wrong else "[yellow]miss[/yellow] "

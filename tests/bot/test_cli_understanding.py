@@ -17,10 +17,11 @@ def run(*args: str, stdin: str | None = None) -> tuple[int, str]:
     return result.exit_code, result.stdout
 
 
-def test_ask_prints_the_answer_with_its_source() -> None:
+def test_ask_prints_the_reply_a_user_gets() -> None:
     code, output = run("ask", "优待证怎么办理")
     assert code == 0
-    assert "优待证" in output and "来源 Source" in output
+    assert "退役军人优待证" in output and "依据" in output  # the answer and its source
+    assert "  1. " in output  # next steps, numbered as in a chat
 
 
 def test_ask_explain_shows_signals() -> None:
