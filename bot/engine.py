@@ -30,9 +30,10 @@ from bot.turn import Turn
 from intents.decision import Decision
 from storage.database import Database
 from storage.errors import StorageUnavailable
+from storage.models.base import utcnow
 from storage.repositories.conversations import Conversations, ConversationState
 from storage.repositories.dedupe import DedupeKeys
-from storage.repositories.messages import MessageLog
+from storage.repositories.messages import Logged, MessageLog
 
 MAX_TEXT = 2000  # characters; longer messages get a polite "please shorten it"
 MAX_ID = 128  # message ids and payloads longer than this are not from a real platform
@@ -117,16 +118,19 @@ class Engine:
             # reply's options from 1, so only one reply per turn should carry them).
             offered = next((r.options for r in reversed(replies) if r.options), ())
             state.options = [(option.label, option.payload) for option in offered]
-            messages = MessageLog(session)
-            await messages.add(state.id, "in", shown, payload=inbound.payload)
-            for reply in replies:
-                await messages.add(
-                    state.id,
+            now = utcnow()
+            logged = [Logged("in", shown, now, payload=inbound.payload)]
+            logged += [
+                Logged(
                     "out",
-                    reply.text,
-                    options=[(o.label, o.payload) for o in reply.options],
+                    r.text,
+                    now,
+                    options=[(o.label, o.payload) for o in r.options],
                     outcome=turn.outcome,
                 )
+                for r in replies
+            ]
+            await MessageLog(session).add_all(state.id, logged)
             await conversations.save(state)
             await dedupe.remember(state.id, inbound.message_id, encode_replies(replies))
         return replies, turn.outcome

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -42,6 +43,9 @@ class Database:
         if self.sqlite:
             _configure_sqlite(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time. Queueing our own transactions here, in order, beats
+        # letting them poll SQLite's busy handler, whose sleeps grow to 100 ms each.
+        self._sqlite_writer = asyncio.Lock() if self.sqlite else None
 
     @property
     def dialect(self) -> str:
@@ -53,14 +57,31 @@ class Database:
 
         Connection-level failures become `StorageUnavailable`; anything else propagates as is.
         """
-        async with _unavailable_as_storage_error(), self.sessions() as session, session.begin():
+        async with (
+            self._writer(),
+            _unavailable_as_storage_error(),
+            self.sessions() as session,
+            session.begin(),
+        ):
             yield session
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[AsyncConnection]:
         """A bare connection in one transaction, for schema work (migrations)."""
-        async with _unavailable_as_storage_error(), self.engine.begin() as connection:
+        async with (
+            self._writer(),
+            _unavailable_as_storage_error(),
+            self.engine.begin() as connection,
+        ):
             yield connection
+
+    @asynccontextmanager
+    async def _writer(self) -> AsyncIterator[None]:
+        if self._sqlite_writer is None:
+            yield
+        else:
+            async with self._sqlite_writer:
+                yield
 
     async def ping(self) -> None:
         """Raise `StorageUnavailable` unless the database answers a trivial query."""

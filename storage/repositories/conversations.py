@@ -35,6 +35,8 @@ class ConversationState:
 class Conversations:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # The session's identity map holds rows weakly; keeping them here spares `save` a SELECT.
+        self._rows: dict[int, Conversation] = {}
 
     async def open(self, channel: str, chat_id: str, external_user_id: str) -> ConversationState:
         """The state for this key, created on first contact, row-locked until the transaction ends.
@@ -60,6 +62,7 @@ class Conversations:
             )
             row = await self._locked(channel, chat_id, external_user_id)
             assert row is not None, "conversation vanished right after it was inserted"
+        self._rows[row.id] = row
         return ConversationState(
             id=row.id,
             user_id=row.user_id,
@@ -83,7 +86,7 @@ class Conversations:
         )
 
     async def save(self, state: ConversationState) -> None:
-        row = await self.session.get(Conversation, state.id)
+        row = self._rows.get(state.id) or await self.session.get(Conversation, state.id)
         if row is None:
             raise LookupError(f"conversation {state.id} does not exist")
         row.flow, row.step = state.flow, state.step

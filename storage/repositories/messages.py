@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import LoggedMessage
@@ -47,6 +47,28 @@ class MessageLog:
                 outcome=outcome,
             )
         )
+
+    async def add_all(self, conversation_id: int, messages: list[Logged]) -> None:
+        """Log several messages in one statement (a turn's message and its replies)."""
+        for message in messages:
+            if message.direction not in ("in", "out"):
+                raise ValueError(f"direction must be 'in' or 'out', got {message.direction!r}")
+        if messages:
+            await self.session.execute(
+                insert(LoggedMessage),
+                [
+                    {
+                        "conversation_id": conversation_id,
+                        "direction": m.direction,
+                        "text": m.text,
+                        "payload": m.payload,
+                        "options": [list(option) for option in m.options],
+                        "outcome": m.outcome,
+                        "created_at": m.created_at,
+                    }
+                    for m in messages
+                ],
+            )
 
     async def recent(self, conversation_id: int, limit: int = 100) -> list[Logged]:
         """The last `limit` messages, oldest first."""

@@ -11,7 +11,7 @@ from storage.database import Database
 from storage.models.base import utcnow
 from storage.repositories.conversations import Conversations
 from storage.repositories.dedupe import DedupeKeys
-from storage.repositories.messages import MessageLog
+from storage.repositories.messages import Logged, MessageLog
 
 
 async def _conversation(database: Database) -> int:
@@ -70,3 +70,18 @@ async def test_prune_forgets_only_old_keys(database: Database) -> None:
         assert await DedupeKeys(session).prune(utcnow() - timedelta(days=1)) == 0
         assert await DedupeKeys(session).prune(utcnow() + timedelta(seconds=1)) == 1
         assert await DedupeKeys(session).replies_for(conversation, "old") is None
+
+
+async def test_a_turn_is_logged_in_one_statement_in_order(database: Database) -> None:
+    conversation = await _conversation(database)
+    now = utcnow()
+    turn = [
+        Logged("in", "优待证", now),
+        Logged("out", "您想问的是哪一个？", now, options=[("挂失", "entry:x")], outcome="clarify"),
+    ]
+    async with database.transaction() as session:
+        await MessageLog(session).add_all(conversation, turn)
+        with pytest.raises(ValueError, match="direction"):
+            await MessageLog(session).add_all(conversation, [Logged("up", "x", now)])
+    async with database.transaction() as session:
+        assert await MessageLog(session).recent(conversation) == turn
