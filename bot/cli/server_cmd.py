@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
+from bot.channels.base import ConversationKey, Option, Outbound
 from bot.config import Settings, get_settings
 from bot.errors import KnowledgeUnavailable
 from policies.errors import PolicyValidationError
@@ -17,6 +18,8 @@ from policies.loader import load
 from storage import migrate
 from storage.database import Database
 from storage.errors import StorageUnavailable
+from storage.repositories.conversations import Conversations
+from storage.repositories.messages import MessageLog
 from storage.url import async_url
 
 T = TypeVar("T")
@@ -71,6 +74,7 @@ def chat(
 
 async def _chat(settings: Settings, user: str) -> None:
     from bot.channels.console import Console as Terminal
+    from bot.channels.console import render
     from bot.engine import Engine
     from bot.knowledge import KnowledgeStore
 
@@ -81,10 +85,24 @@ async def _chat(settings: Settings, user: str) -> None:
         knowledge = await KnowledgeStore.open(settings.policies_dir)
         terminal = Terminal(Engine(database, knowledge, settings), user)
         err.print("Type a question or a number; 菜单 / 0 for the menu; Ctrl-D to quit.")
-        await terminal.send(payload="menu")
+        last = await _last_reply(database, terminal.key)
+        if last is None:
+            await terminal.send(payload="menu")
+        else:  # carry on where this user left off: the options shown last still work
+            terminal.write(render(last) + "\n")
         await terminal.run()
     finally:
         await database.dispose()
+
+
+async def _last_reply(database: Database, key: ConversationKey) -> Outbound | None:
+    async with database.transaction() as session:
+        conversation = await Conversations(session).find(key.channel, key.chat_id, key.user_id)
+        logged = [] if conversation is None else await MessageLog(session).recent(conversation, 1)
+    if not logged or logged[-1].direction != "out":
+        return None
+    options = tuple(Option(label, payload) for label, payload in logged[-1].options)
+    return Outbound(logged[-1].text, options=options)
 
 
 @db_app.command("upgrade")
