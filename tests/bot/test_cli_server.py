@@ -18,8 +18,16 @@ VETBOT = Path(sys.executable).with_name("vetbot")
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["serve"], ["chat"], ["db"], ["db", "upgrade"], ["db", "current"], ["db", "revision"],
-     ["policies", "reload"]],
+    [
+        [],
+        ["serve"],
+        ["chat"],
+        ["db"],
+        ["db", "upgrade"],
+        ["db", "current"],
+        ["db", "revision"],
+        ["policies", "reload"],
+    ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
     result = CliRunner().invoke(app, [*command, "--help"])
