@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from intents.normalize import normalize
+from intents.normalize import normalize_keeping_places
 
 HERE = Path(__file__).parent
 OUT_OF_SCOPE = "@out_of_scope"
@@ -37,7 +37,7 @@ def _yaml(path: Path) -> dict[str, object]:
 def _phrases(items: object) -> tuple[str, ...]:
     if not isinstance(items, list):
         return ()
-    phrases = {normalize(str(item)) for item in items}
+    phrases = {normalize_keeping_places(str(item)) for item in items}
     return tuple(sorted(p for p in phrases if p))
 
 

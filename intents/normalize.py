@@ -75,13 +75,14 @@ def _numerals(text: str) -> str:
     return _NUMERAL.sub(convert, text)
 
 
-def _fold(text: str) -> str:
+def _fold(text: str, places: bool = True) -> str:
     """Every step but punctuation; none of them reads or writes NUL, which separates texts."""
     text = unicodedata.normalize("NFKC", text)
     text = _T2S.convert(text).lower()
     text = _MASK.sub("", text)
     text = _SYNONYM_RE.sub(lambda m: _SYNONYMS[m.group(0)], text)
-    text = _PLACE_RE.sub(" ", text)
+    if places:
+        text = _PLACE_RE.sub(" ", text)
     return _numerals(text)
 
 
@@ -89,6 +90,11 @@ def _fold(text: str) -> str:
 def normalize(text: str) -> str:
     """The canonical form used everywhere in understanding (cached: questions repeat)."""
     return _PUNCT.sub(" ", _fold(text.replace("\x00", " "))).strip()
+
+
+def normalize_keeping_places(text: str) -> str:
+    """`normalize` that keeps place names: "去北京上访" must still read as what it says."""
+    return _PUNCT.sub("", _fold(text, places=False))
 
 
 def normalize_many(texts: list[str]) -> list[str]:
