@@ -14,9 +14,8 @@ import asyncio
 import logging
 import time
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.channels.base import Inbound, Option, Outbound
 from bot.config import Settings
@@ -37,7 +36,9 @@ from storage.repositories.messages import Logged, MessageLog
 
 MAX_TEXT = 2000  # characters; longer messages get a polite "please shorten it"
 MAX_ID = 128  # message ids and payloads longer than this are not from a real platform
-COUNTY_TIME = ZoneInfo("Asia/Shanghai")  # "today" for validity dates is the county's today
+# "Today" for validity dates is the county's today: China Standard Time, UTC+8 all year
+# (a fixed offset needs no time-zone database on the server).
+COUNTY_TIME = timezone(timedelta(hours=8))
 
 log = logging.getLogger(__name__)
 

@@ -79,7 +79,9 @@ def create_app(
             app.state.services = Services(settings, database, knowledge, engine, metrics, worker)
 
             def start(name: str, work: Coroutine[Any, Any, None]) -> None:
-                tasks.append(asyncio.create_task(work, name=name))
+                task = asyncio.create_task(work, name=name)
+                task.add_done_callback(_report_end)
+                tasks.append(task)
 
             if settings.watch_policies:
                 start("kb-watch", knowledge.watch(stop))
@@ -118,6 +120,12 @@ def create_app(
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
     return app
+
+
+def _report_end(task: asyncio.Task[None]) -> None:
+    """A background task that stops by itself before shut-down is a fault worth a log line."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("background task %s stopped", task.get_name(), exc_info=error)
 
 
 async def _prune_dedupe(database: Database, stop: asyncio.Event) -> None:
