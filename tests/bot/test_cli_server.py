@@ -12,6 +12,7 @@ from chatting import FIXTURE_KB
 from typer.testing import CliRunner
 
 from bot.cli import app
+from storage import migrate
 
 VETBOT = Path(sys.executable).with_name("vetbot")
 
@@ -46,10 +47,11 @@ def run(args: list[str], tmp_path: Path, stdin: str = "") -> subprocess.Complete
 
 
 def test_db_upgrade_then_current(tmp_path: Path) -> None:
+    head = migrate.head()
     upgraded = run(["db", "upgrade"], tmp_path)
-    assert upgraded.returncode == 0 and "database at revision 0001" in upgraded.stderr
+    assert upgraded.returncode == 0 and f"database at revision {head}" in upgraded.stderr
     current = run(["db", "current"], tmp_path)
-    assert current.stdout.strip() == "database: 0001; code: 0001"
+    assert current.stdout.strip() == f"database: {head}; code: {head}"
 
 
 def test_db_upgrade_says_when_the_database_is_unreachable(tmp_path: Path) -> None:
