@@ -29,6 +29,7 @@ class Database:
 
     def __init__(self, url: str, *, search_path: str | None = None, echo: bool = False) -> None:
         self.url = async_url(url)
+        self.search_path = search_path  # kept so a second pool (a "process") can be opened alike
         self.sqlite = is_sqlite(self.url)
         connect_args: dict[str, Any] = {}
         if self.sqlite:

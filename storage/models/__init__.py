@@ -6,16 +6,23 @@ Later areas (requests, bookings, tickets) add a module each and a line below.
 from __future__ import annotations
 
 from storage.models.base import Base
+from storage.models.bookings import Booking, BookingSlot
 from storage.models.conversations import Conversation, DedupeKey, LoggedMessage
 from storage.models.outbox import OutboxMessage
+from storage.models.requests import Counter, RequestEvent, ServiceRequest
 from storage.models.users import Identity, User
 
 __all__ = [
     "Base",
+    "Booking",
+    "BookingSlot",
     "Conversation",
+    "Counter",
     "DedupeKey",
     "Identity",
     "LoggedMessage",
     "OutboxMessage",
+    "RequestEvent",
+    "ServiceRequest",
     "User",
 ]
