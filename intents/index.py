@@ -21,8 +21,11 @@ from intents.normalize import normalize_many
 K1 = 1.2
 B = 0.6
 SHORTLIST = 24
-# A feature in more than this share of classes says nothing about any one of them.
+# A feature in more than this share of classes says almost nothing about any one of them; it
+# keeps a trace of weight so that a message made only of such words ("what can you do") can
+# still match a phrasing that is exactly that.
 COMMON_SHARE = 0.25
+COMMON_WEIGHT = 0.1
 GENERIC_WEIGHT = 0.15
 UNKNOWN_SHARE = 0.5
 
@@ -101,7 +104,8 @@ class MatchIndex:
         df = np.bincount(feature, minlength=n_features)
         limit = max(2, int(n_classes * COMMON_SHARE)) if n_classes >= 20 else n_classes
         idf = np.log(1 + (n_classes - df + 0.5) / (df + 0.5))
-        self.weight = np.where(df > limit, 0.0, KIND_WEIGHTS[kind_of(self.vocab)] * idf)
+        self.weight = KIND_WEIGHTS[kind_of(self.vocab)] * idf
+        self.weight[df > limit] *= COMMON_WEIGHT
         self.weight[np.isin(self.vocab, self.featurizer.generic)] *= GENERIC_WEIGHT
         # A feature no phrasing has counts half as much as the rarest known one: enough that a
         # question about something else (护照) is not taken for a topic, little enough that
