@@ -6,6 +6,7 @@ from bot.channels.base import Option, Outbound
 from bot.contact import contact_lines
 from bot.menu import entry_title
 from bot.turn import Turn
+from intents.normalize import other_place
 from policies.schema import Entry
 
 
@@ -29,8 +30,14 @@ def answer(turn: Turn, entry_id: str, also: tuple[str, ...] = ()) -> Outbound | 
     else:
         body = [entry.title, entry.answer]
     source = turn.text("answer.source", source=entry.source, reviewed=entry.reviewed.isoformat())
+    # A question about another province or city gets the national rule, and is told whom to
+    # ask for the local standard; our own county's local facts are not theirs.
+    place = other_place(turn.inbound.text or "")
+    elsewhere = turn.text("answer.elsewhere", place=place) if place else ""
     options = [*_actions(turn, entry), *_related(turn, also, entry.id)]
-    return turn.reply(*body, source, options=[*options, turn.option("menu.back", "menu")])
+    return turn.reply(
+        *body, elsewhere, source, options=[*options, turn.option("menu.back", "menu")]
+    )
 
 
 def _actions(turn: Turn, entry: Entry) -> list[Option]:
@@ -45,8 +52,8 @@ def _actions(turn: Turn, entry: Entry) -> list[Option]:
                 options.append(Option(title, action))
         elif action == "booking":
             options.append(turn.option("menu.booking", "booking"))
-        elif action == "handoff":
-            options.append(turn.option("menu.handoff", "handoff"))
+        elif action == "handoff":  # the entry says which queue: its category and level
+            options.append(turn.option("menu.handoff", f"handoff:{entry.id}"))
     return options
 
 
