@@ -12,10 +12,12 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from policies.directory import check_requests, check_stations
 from policies.errors import PolicyValidationError, Problem, display_path
 from policies.schema import (
     Entry,
     KBFile,
+    Level,
     RequestsFile,
     RequestType,
     Station,
@@ -64,6 +66,28 @@ class KnowledgeBase:
 
     def children(self, station_id: str) -> list[Station]:
         return [s for s in self.stations if s.parent == station_id]
+
+    def chain(self, station_id: str | None) -> list[Station]:
+        """`station_id` and the stations above it, up to the county centre (own station first).
+
+        An unknown or missing id gives just the county centre.
+        """
+        chain: list[Station] = []
+        station = self.station(station_id) if station_id else None
+        while station is not None and station not in chain:
+            chain.append(station)
+            station = self.station(station.parent) if station.parent else None
+        county = self.county_station()
+        return chain if county in chain else [*chain, county]
+
+    def station_at(self, station_id: str | None, level: Level) -> Station:
+        """The station at `level` that serves someone registered at `station_id`.
+
+        Walks up the hierarchy; when the person's own station is already above `level` (a town
+        set, a village-level matter), their own station is the nearest one that can handle it.
+        """
+        chain = self.chain(station_id)
+        return next((s for s in chain if s.level == level), chain[0])
 
 
 def question_key(text: str) -> str:
@@ -121,9 +145,9 @@ def load(root: Path, today: date | None = None) -> KnowledgeBase:
     stations = stations_file.stations if stations_file else []
     request_types = requests_file.request_types if requests_file else []
     if stations_file and stations_src:
-        _check_stations(loader, stations, stations_src)
+        check_stations(loader, stations, stations_src)
     if requests_file and requests_src:
-        _check_requests(loader, request_types, requests_src)
+        check_requests(loader, request_types, requests_src)
 
     kb_files = sorted((root / "kb").glob("*.yaml"))
     if not kb_files:
@@ -240,60 +264,6 @@ def _check_entry(
         loader.add(
             source.path, at("valid_until"), "entry has expired and is not served", warning=True
         )
-
-
-def _check_stations(loader: _Loader, stations: list[Station], source: Source) -> None:
-    ids: dict[str, int] = {}
-    for index, station in enumerate(stations):
-        line = source.line_of(("stations", index))
-        if station.id in ids:
-            loader.add(source.path, line, f"duplicate station id '{station.id}'")
-        ids[station.id] = index
-    by_id = {s.id: s for s in stations}
-    counties = [s for s in stations if s.level == "county"]
-    if len(counties) != 1:
-        loader.add(
-            source.path, 1, f"exactly one county-level station is needed, found {len(counties)}"
-        )
-    expected_parent = {"town": "county", "village": "town"}
-    for index, station in enumerate(stations):
-        line = source.line_of(("stations", index, "parent"))
-        if station.level == "county":
-            if station.parent:
-                loader.add(source.path, line, "the county station has no parent")
-            continue
-        parent = by_id.get(station.parent or "")
-        if parent is None:
-            loader.add(
-                source.path, line, f"station '{station.id}' has unknown parent {station.parent!r}"
-            )
-        elif parent.level != expected_parent[station.level]:
-            loader.add(
-                source.path,
-                line,
-                f"a {station.level} station's parent must be a {expected_parent[station.level]} "
-                f"station, '{parent.id}' is {parent.level}",
-            )
-
-
-def _check_requests(loader: _Loader, types: list[RequestType], source: Source) -> None:
-    seen: set[str] = set()
-    for index, request_type in enumerate(types):
-        if request_type.id in seen:
-            loader.add(
-                source.path,
-                source.line_of(("request_types", index)),
-                f"duplicate request type id '{request_type.id}'",
-            )
-        seen.add(request_type.id)
-        names: set[str] = set()
-        for f_index, form_field in enumerate(request_type.fields):
-            line = source.line_of(("request_types", index, "fields", f_index))
-            if form_field.name in names:
-                loader.add(source.path, line, f"field '{form_field.name}' appears twice")
-            names.add(form_field.name)
-            if form_field.type == "choice" and len(form_field.choices) < 2:
-                loader.add(source.path, line, "a choice field needs at least two choices")
 
 
 def _check_topics(

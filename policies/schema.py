@@ -9,6 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Level = Literal["county", "town", "village"]
 FieldType = Literal["text", "phone", "id_number", "date", "choice", "station"]
+DateRange = Literal["any", "past", "future"]
+# Half-days: the stations' opening hours are not on record, so the bot books no clock times.
+DEFAULT_SLOTS = ("上午", "下午")
 
 ENTRY_ID = r"^[a-z][a-z_]*\.[a-z][a-z0-9_]*$"
 SLUG = r"^[a-z][a-z0-9_]*$"
@@ -88,7 +91,20 @@ class Station(Strict):
     phone: str = ""
     hours: str = ""
     services: list[str] = []
-    booking_capacity: int = Field(0, ge=0, le=1000)
+    booking_capacity: int = Field(0, ge=0, le=1000)  # visitors per slot; 0 takes no bookings
+    slots: list[str] = Field(default_factory=lambda: list(DEFAULT_SLOTS), min_length=1)
+
+    @field_validator("slots", "services")
+    @classmethod
+    def _no_blank_names(cls, items: list[str]) -> list[str]:
+        cleaned = [str(item).strip() for item in items]
+        if any(not item or len(item) > 32 for item in cleaned):
+            raise ValueError("items must be 1-32 characters")
+        return cleaned
+
+    @property
+    def takes_bookings(self) -> bool:
+        return self.booking_capacity > 0 and bool(self.services)
 
 
 class StationsFile(Strict):
@@ -96,11 +112,20 @@ class StationsFile(Strict):
 
 
 class FormField(Strict):
+    """One question of a request form. `label` names the answer in the summary."""
+
     name: str = Field(pattern=SLUG)
     type: FieldType
+    label: Text | None = None
     prompt: Text
     required: bool = True
     choices: list[Text] = []
+    date_range: DateRange = "any"  # date fields: must the day be in the past or the future?
+
+    @property
+    def personal(self) -> bool:
+        """Whether the answer is about a person (asked only after the privacy consent)."""
+        return self.type in ("text", "phone", "id_number", "date")
 
 
 class RequestType(Strict):
