@@ -41,8 +41,27 @@ class Settings(BaseSettings):
     )
     data_key: SecretStr = Field(
         SecretStr(""),
-        description="Key that encrypts ID numbers at rest (any long random string). "
-        "Required before personal data is collected.",
+        description="Key that encrypts ID numbers at rest (any long random string, 16+ "
+        "characters). Set it in production and keep it safe: without it stored ID numbers "
+        "cannot be read. Unset, a development key is made in `data_key_file`.",
+    )
+    data_key_file: Path = Field(
+        Path("var/data.key"),
+        description="Where the development data key is made and kept when VETBOT_DATA_KEY is "
+        "unset (outside git; /var/ is ignored).",
+    )
+    number_prefix: str = Field(
+        "PJ",
+        pattern=r"^[A-Z]{1,4}$",
+        description="Prefix of tracking numbers (PJ-2026-000123) and booking numbers "
+        "(PJY-2026-000045).",
+    )
+    reminder_hour: int = Field(
+        9,
+        ge=7,
+        le=20,
+        description="Hour (county time) of the day before a booked visit when its reminder "
+        "is sent.",
     )
     crisis_contact: str = Field(
         "",

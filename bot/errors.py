@@ -4,7 +4,9 @@
     VetbotError                 -- base of the application's exceptions
      ├── TryAgainLater          -- the turn was not handled (database unavailable); nothing was
      │                             written; `replies` tell the user, the caller answers 503
-     └── KnowledgeUnavailable   -- no valid knowledge base to start with; `problems` say where
+     ├── KnowledgeUnavailable   -- no valid knowledge base to start with; `problems` say where
+     └── PersonalDataUnreadable -- a sealed ID number does not open with this server's data
+                                   key (`bot/personal.py`); VETBOT_DATA_KEY changed
 """
 
 from __future__ import annotations

@@ -1,0 +1,125 @@
+"""Personal data: ID numbers sealed with AES-GCM under the data key, and masked for display.
+
+The key comes from `VETBOT_DATA_KEY` (any long random string; HKDF turns it into an AES key).
+Without it, a random key is made once and kept in `VETBOT_DATA_KEY_FILE` (var/data.key,
+outside git), with a warning: losing that file makes every sealed ID number unreadable, so a
+deployment sets the environment variable and keeps it with its other secrets.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import os
+import re
+import secrets
+from functools import cache
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from bot.config import Settings
+from bot.errors import VetbotError
+
+log = logging.getLogger(__name__)
+
+SEALED = "sealed:v1:"  # prefix of a sealed value: recognisable, and versioned for a new scheme
+_INFO = b"vetbot personal data v1"
+_NONCE = 12
+
+
+class PersonalDataUnreadable(VetbotError):
+    """A sealed value does not open with this key: the data key changed or the value is damaged."""
+
+
+class DataKey:
+    """Seals and opens personal values. One per key; `data_key(settings)` caches it."""
+
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) < 16:
+            raise ValueError("VETBOT_DATA_KEY must be at least 16 characters of random text")
+        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(secret)
+        self._aead = AESGCM(key)
+        # Stored with every value, so a value sealed under another key is named as such.
+        self.key_id = hashlib.sha256(key).hexdigest()[:8]
+
+    def seal(self, text: str) -> str:
+        nonce = os.urandom(_NONCE)
+        sealed = self._aead.encrypt(nonce, text.encode("utf-8"), self.key_id.encode())
+        return f"{SEALED}{self.key_id}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+
+    def open(self, value: str) -> str:
+        if not is_sealed(value):
+            raise PersonalDataUnreadable("the value is not sealed")
+        key_id, _, body = value[len(SEALED) :].partition(":")
+        if key_id != self.key_id:
+            raise PersonalDataUnreadable(
+                f"the value was sealed under data key {key_id}, this server has {self.key_id}; "
+                "set VETBOT_DATA_KEY to the key it was sealed with"
+            )
+        try:
+            raw = base64.urlsafe_b64decode(body.encode())
+            opened = self._aead.decrypt(raw[:_NONCE], raw[_NONCE:], key_id.encode())
+        except (ValueError, InvalidTag) as exc:
+            raise PersonalDataUnreadable(f"a sealed value is damaged ({key_id})") from exc
+        return opened.decode("utf-8")
+
+
+def is_sealed(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(SEALED)
+
+
+def data_key(settings: Settings) -> DataKey:
+    """The key from the settings, else the development key file (made on first use)."""
+    secret = settings.data_key.get_secret_value()
+    if secret:
+        return _key(secret.encode("utf-8"))
+    return _file_key(settings.data_key_file.resolve())
+
+
+@cache
+def _key(secret: bytes) -> DataKey:
+    return DataKey(secret)
+
+
+@cache
+def _file_key(path: Path) -> DataKey:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: two processes starting together must not each write their own key.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w", encoding="ascii") as file:
+                file.write(secrets.token_urlsafe(32) + "\n")
+            log.warning(
+                "VETBOT_DATA_KEY is not set: made a random development key in %s. ID numbers "
+                "are sealed with it and cannot be read without it; set VETBOT_DATA_KEY in "
+                "production",
+                path,
+            )
+    else:
+        log.warning("VETBOT_DATA_KEY is not set: using the development key in %s", path)
+    return DataKey(path.read_text(encoding="ascii").strip().encode("ascii"))
+
+
+_ID_NUMBER = re.compile(r"^(\d{4})\d{10}(\d{3}[\dX])$")
+_MOBILE = re.compile(r"^(\d{3})\d{4}(\d{4})$")
+
+
+def mask_id_number(id_number: str) -> str:
+    """4306**********123X: the region and the last four, as on bureau forms."""
+    match = _ID_NUMBER.match(id_number)
+    return f"{match[1]}{'*' * 10}{match[2]}" if match else "*" * len(id_number)
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678."""
+    match = _MOBILE.match(phone)
+    return f"{match[1]}****{match[2]}" if match else "*" * len(phone)
