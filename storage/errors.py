@@ -1,7 +1,9 @@
 """Storage errors.
 
 StorageError            -- base of this package's exceptions
- └── StorageUnavailable -- the database cannot be reached or is busy; retrying later can help
+ ├── StorageUnavailable -- the database cannot be reached or is busy; retrying later can help
+ └── StateChangeRefused -- a request cannot move to that state from the one it is in (or
+                           does not exist); nothing was changed
 """
 
 from __future__ import annotations
@@ -13,3 +15,7 @@ class StorageError(Exception):
 
 class StorageUnavailable(StorageError):
     """The database did not answer (down, refused, locked too long). Nothing was committed."""
+
+
+class StateChangeRefused(StorageError):
+    """The request is not in a state that may move to the one asked for (or does not exist)."""

@@ -165,6 +165,19 @@ class Bookings:
         )
         return [_visit(row) for row in rows]
 
+    async def at_station(self, station_id: str, first: date, last: date) -> list[Visit]:
+        """Every booking at a station from `first` to `last`, by day and slot: its day sheet."""
+        rows = await self.session.execute(
+            _visits()
+            .where(
+                BookingSlot.station_id == station_id,
+                BookingSlot.day >= first,
+                BookingSlot.day <= last,
+            )
+            .order_by(BookingSlot.day, BookingSlot.slot, Booking.id)
+        )
+        return [_visit(row) for row in rows]
+
     async def booked(self, station_id: str, first: date, last: date) -> dict[tuple[date, str], int]:
         """Places taken at a station per (day, slot) from `first` to `last`: for suggesting
         slots. Only a suggestion: `book` decides, atomically."""

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.errors import StateChangeRefused
 from storage.models import RequestEvent, ServiceRequest
 from storage.models.base import utcnow
 from storage.repositories.counters import next_value
@@ -22,6 +23,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "rejected": (),
 }
 STATES = tuple(TRANSITIONS)
+__all__ = ["STATES", "TRANSITIONS", "Event", "Filed", "Requests", "StateChangeRefused"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +51,6 @@ class Event:
     actor: str
     note: str
     at: datetime
-
-
-class StateChangeRefused(Exception):
-    """The request is not in a state that may move to the one asked for (or does not exist)."""
 
 
 class Requests:
