@@ -10,9 +10,12 @@ from storage.models.bookings import Booking, BookingSlot
 from storage.models.conversations import Conversation, DedupeKey, LoggedMessage
 from storage.models.outbox import OutboxMessage
 from storage.models.requests import Counter, RequestEvent, ServiceRequest
+from storage.models.staff import AuditEntry, StaffMember, StaffSession
+from storage.models.tickets import Ticket
 from storage.models.users import Identity, User
 
 __all__ = [
+    "AuditEntry",
     "Base",
     "Booking",
     "BookingSlot",
@@ -24,5 +27,8 @@ __all__ = [
     "OutboxMessage",
     "RequestEvent",
     "ServiceRequest",
+    "StaffMember",
+    "StaffSession",
+    "Ticket",
     "User",
 ]
