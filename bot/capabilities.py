@@ -1,7 +1,8 @@
 """The capabilities behind the menu and the conversation intents.
 
-Requests, bookings and live staff handoff arrive in later work; until then each says plainly
-that it is coming and gives the station's contact instead. Never pretend something was filed.
+Requests and bookings arrive in later work; until then each says plainly that it is coming
+and gives the station's contact instead. Never pretend something was filed. Asking for a
+person opens a ticket in the staff queue (`bot/flows/handoff.py`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import logging
 
 from bot.channels.base import Outbound
 from bot.contact import contact_lines, contact_options
+from bot.flows import handoff as flows_handoff
 from bot.menu import main_menu
 from bot.turn import Turn
 from intents.decision import Intent
@@ -18,22 +20,29 @@ log = logging.getLogger(__name__)
 
 
 def coming_soon(turn: Turn, capability: str) -> Outbound:
-    """`capability` is 'request', 'booking' or 'handoff'."""
+    """`capability` is 'request' or 'booking'."""
     turn.outcome = capability
     return turn.reply(
         turn.text(f"coming.{capability}"), *contact_lines(turn), options=contact_options(turn)
     )
 
 
-def handoff(turn: Turn, *, urgent: bool = False) -> Outbound:
-    if not urgent:
-        return coming_soon(turn, "handoff")
-    turn.outcome = "urgent"
-    lines = [turn.text("urgent.danger")]
-    if turn.settings.crisis_contact:
-        lines.append(turn.text("urgent.crisis", contact=turn.settings.crisis_contact))
-    lines += [turn.text("coming.handoff"), *contact_lines(turn)]
-    return turn.reply(*lines, options=contact_options(turn))
+async def handoff(turn: Turn, decision: Intent) -> Outbound:
+    """A person was asked for, or must step in (distress, threats, anger: urgent, county)."""
+    return await flows_handoff.start(
+        turn, reason=decision.reason or "asked", urgent=decision.urgent
+    )
+
+
+async def handoff_from(turn: Turn, entry_id: str = "") -> Outbound:
+    """ "Contact staff" picked from the menu, or after an answer: the entry's category and level
+    say which queue."""
+    entry = turn.kb.entry(entry_id) if entry_id else None
+    if entry is None:
+        return await flows_handoff.start(turn, reason="asked")
+    return await flows_handoff.start(
+        turn, reason="asked", category=entry.category, level=entry.station_level
+    )
 
 
 def status(turn: Turn) -> Outbound:
@@ -44,16 +53,20 @@ def status(turn: Turn) -> Outbound:
 def cancel(turn: Turn) -> Outbound:
     if turn.state.flow is None:
         return main_menu(turn, turn.text("cancel.nothing"))
+    if turn.state.flow == flows_handoff.NAME:
+        # Leaving the chat does not withdraw the matter: staff still answer here.
+        turn.state.leave_flow()
+        return main_menu(turn, turn.text("handoff.left"))
     turn.state.leave_flow()
     return main_menu(turn, turn.text("cancel.done"))
 
 
-def intent(turn: Turn, decision: Intent) -> Outbound:
+async def intent(turn: Turn, decision: Intent) -> Outbound:
     """Act on a conversation intent (`policies/topics.yaml`, "intents")."""
     name = decision.name
     if name == "@human":
-        reply = handoff(turn, urgent=decision.urgent)
-    elif name == "@greet":
+        return await handoff(turn, decision)  # it sets the outcome: "handoff" or "urgent"
+    if name == "@greet":
         reply = main_menu(turn, turn.text("greet"))
     elif name == "@help":
         reply = main_menu(turn)
@@ -72,5 +85,5 @@ def intent(turn: Turn, decision: Intent) -> Outbound:
     else:
         log.warning("understanding returned an intent the engine does not know: %s", name)
         reply = main_menu(turn)
-    turn.outcome = "urgent" if decision.urgent else f"intent{name.replace('@', ':')}"
+    turn.outcome = f"intent{name.replace('@', ':')}"
     return reply

@@ -1,15 +1,16 @@
 """Picked options: what each payload does, whether it came from a button or a typed digit.
 
 Payloads: `menu`, `policy`, `cat:<category>`, `entry:<entry id>`, `request`,
-`request:<request type>`, `booking`, `status`, `handoff`, `town`, `language`, `lang:<zh|en>`,
-and `flow:<flow>:<value>` for options a flow offered.
+`request:<request type>`, `booking`, `status`, `handoff`, `handoff:<entry id>`, `rate:<ticket
+id>:<1-5>`, `town`, `language`, `lang:<zh|en>`, and `flow:<flow>:<value>` for options a flow
+offered.
 """
 
 from __future__ import annotations
 
 from bot import answers, capabilities, menu
 from bot.channels.base import Option, Outbound
-from bot.flows import FLOWS
+from bot.flows import FLOWS, handoff
 from bot.messages import LANGUAGES
 from bot.turn import Turn
 
@@ -20,6 +21,10 @@ async def pick(turn: Turn, payload: str) -> list[Outbound]:
         return await _flow_option(turn, argument)
     if turn.state.flow is not None:
         turn.state.leave_flow()  # the user went elsewhere: a half-done flow is abandoned
+    if kind == "handoff":
+        return [await capabilities.handoff_from(turn, argument)]
+    if kind == "rate":
+        return [await _rate(turn, argument)]
     reply = _navigate(turn, kind, argument)
     if reply is None:
         return await _start_flow(turn, kind) if kind in FLOWS else [stale(turn)]
@@ -35,7 +40,7 @@ def _navigate(turn: Turn, kind: str, argument: str) -> Outbound | None:
         return menu.category(turn, argument)
     if kind == "entry":
         return answers.answer(turn, argument)
-    if kind in ("request", "booking", "handoff") and (kind == "request" or not argument):
+    if kind in ("request", "booking") and (kind == "request" or not argument):
         return capabilities.coming_soon(turn, kind)
     if kind == "status":
         return capabilities.status(turn)
@@ -57,6 +62,14 @@ async def _flow_option(turn: Turn, argument: str) -> list[Outbound]:
     if turn.state.flow != name or name not in FLOWS:
         return [stale(turn)]  # a button from a flow the user has already left
     return await FLOWS[name].receive(turn, None, value)
+
+
+async def _rate(turn: Turn, argument: str) -> Outbound:
+    """A rating button: `rate:<ticket id>:<1-5>`."""
+    ticket, _, stars = argument.partition(":")
+    if not (ticket.isdigit() and stars in handoff.STAR_WORDS):
+        return stale(turn)
+    return await handoff.rated(turn, int(ticket), int(stars))
 
 
 def _choose_language(turn: Turn) -> Outbound:

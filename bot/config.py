@@ -68,6 +68,33 @@ class Settings(BaseSettings):
         description="Crisis line shown to users in distress, as the bureau wants it worded "
         "(e.g. a hotline). Empty: the bot tells them to call 110/120 and hands them to staff.",
     )
+    work_hours: str = Field(
+        "09:00-17:00",
+        description="The bureau's working hours on working days, for the staff queues: when "
+        "staff answer and how claim deadlines are counted (HH:MM-HH:MM; several separated by "
+        "commas, e.g. 08:30-12:00,14:30-17:30). The bureau sets this; weekends and Chinese "
+        "public holidays are off, make-up working days on. Station opening hours are not assumed.",
+    )
+    claim_hours_urgent: float = Field(
+        1.0,
+        gt=0,
+        description="Working hours an urgent ticket may wait unclaimed before it moves up a level.",
+    )
+    claim_hours_normal: float = Field(
+        8.0,
+        gt=0,
+        description="Working hours any other ticket may wait unclaimed before it moves up a level "
+        "(village → town → county).",
+    )
+    staff_session_hours: float = Field(
+        12.0, gt=0, description="How long a staff console login lasts without logging in again."
+    )
+    staff_max_failures: int = Field(
+        5, ge=1, description="Wrong passwords in a row before a staff account is locked."
+    )
+    staff_lockout_minutes: float = Field(
+        15.0, gt=0, description="How long a staff account stays locked after too many failures."
+    )
     log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
     telegram_token: SecretStr = Field(
         SecretStr(""), description="Telegram bot token from @BotFather."

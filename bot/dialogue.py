@@ -11,7 +11,7 @@ import unicodedata
 
 from bot import answers, capabilities, choices
 from bot.channels.base import Option, Outbound
-from bot.flows import FLOWS
+from bot.flows import FLOWS, handoff
 from bot.turn import Turn
 from intents.decision import Answer, Clarify, Fallback, Intent
 from intents.normalize import is_english
@@ -62,12 +62,16 @@ async def _respond(turn: Turn) -> list[Outbound]:
         payload = picked
     if payload is not None:
         return await choices.pick(turn, payload)
+    if turn.state.flow == handoff.NAME:
+        relayed = await handoff.receive(turn, text, _understand)
+        if relayed is not None:
+            return relayed
     if turn.state.flow is not None:
         flow = FLOWS.get(turn.state.flow)
         if flow is not None:
             return await flow.receive(turn, text, None)
         turn.state.leave_flow()  # a flow this version no longer has
-    return [_understand(turn, text)]
+    return [await _understand(turn, text)]
 
 
 def _numbered(turn: Turn, number: int) -> str | Outbound | None:
@@ -88,7 +92,7 @@ def _numbered(turn: Turn, number: int) -> str | Outbound | None:
     )
 
 
-def _understand(turn: Turn, text: str) -> Outbound:
+async def _understand(turn: Turn, text: str) -> Outbound:
     # Reply in the language the user writes; digits and symbols change nothing.
     if is_english(text):
         turn.state.language = "en"
@@ -101,6 +105,9 @@ def _understand(turn: Turn, text: str) -> Outbound:
     if isinstance(decision, Clarify):
         return answers.clarify(turn, decision.options)
     if isinstance(decision, Intent):
-        return capabilities.intent(turn, decision)
+        return await capabilities.intent(turn, decision)
     assert isinstance(decision, Fallback)
-    return answers.fallback(turn)
+    reply = answers.fallback(turn)
+    if turn.state.fallbacks >= 2:  # not understood twice in a row: a person takes over
+        return await handoff.start(turn, reason="fallback", lead=(turn.text("fallback.repeated"),))
+    return reply

@@ -5,8 +5,12 @@
      ├── TryAgainLater          -- the turn was not handled (database unavailable); nothing was
      │                             written; `replies` tell the user, the caller answers 503
      ├── KnowledgeUnavailable   -- no valid knowledge base to start with; `problems` say where
-     └── PersonalDataUnreadable -- a sealed ID number does not open with this server's data
-                                   key (`bot/personal.py`); VETBOT_DATA_KEY changed
+     ├── PersonalDataUnreadable -- a sealed ID number does not open with this server's data
+     │                             key (`bot/personal.py`); VETBOT_DATA_KEY changed
+     └── StaffActionError       -- a staff console action that cannot be done (`bot/staff`)
+          ├── NotVisible        -- no such ticket, or not one this staff member sees (404)
+          └── ActionRefused     -- not in this state or not by this member; `key` names the
+                                   catalogue sentence that says why (409)
 """
 
 from __future__ import annotations
@@ -37,3 +41,21 @@ class KnowledgeUnavailable(VetbotError):
             f"the knowledge base does not validate; fix these and start again "
             f"(`vetbot policies check` lists them too):\n{lines}"
         )
+
+
+class StaffActionError(VetbotError):
+    """A staff console action that cannot be done."""
+
+
+class NotVisible(StaffActionError):
+    """The ticket (request, booking) does not exist or is outside what this member sees. The
+    two are one error on purpose: a refusal must not reveal that something exists."""
+
+
+class ActionRefused(StaffActionError):
+    """The action does not fit the ticket's state or the member's role. `key` is the catalogue
+    sentence (staff.error.*) shown to the staff member."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key

@@ -1,0 +1,129 @@
+"""Handing a conversation to staff, and the conversation while it is with them.
+
+`start` opens a ticket in the right station's queue (or joins the one already open), and tells
+the user plainly what happens next and when: on duty, by when staff will answer; off duty, that
+it waits as a call-back request until working time begins; in distress, the emergency numbers
+and the crisis line first. The conversation then stays in the `handoff` flow:
+
+    talk   the ticket is open. Waiting for staff, the bot still answers what it can and notes
+           the rest for staff; live with a staff member, every message is relayed to them and
+           the bot keeps quiet.
+    rate   the ticket was resolved (staff put the conversation here): a digit 1-5 rates it;
+           anything else leaves the flow and is handled as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.channels.base import Outbound
+from bot.contact import contact_lines
+from bot.staff.desk import Desk, ticket_number
+from bot.staff.intake import HANDOFF, Opened, open_or_join, rate
+from bot.staff.routing import route
+from bot.turn import Turn
+from intents.decision import Answer, Clarify, Intent
+from policies.schema import Level
+from storage.repositories.tickets import Tickets
+
+NAME = HANDOFF
+STAR_WORDS = frozenset("12345")
+Understand = Callable[[Turn, str], Awaitable[Outbound]]
+
+
+async def start(
+    turn: Turn,
+    *,
+    reason: str,
+    urgent: bool = False,
+    category: str | None = None,
+    level: Level = "village",
+    lead: tuple[str, ...] = (),
+    request_id: int | None = None,
+) -> Outbound:
+    """Open or join the conversation's ticket and say what happens next.
+
+    `level` is where the matter is handled (an entry's or request type's `station_level`);
+    "village" keeps it at the user's own station. `lead` lines come first.
+    """
+    desk = Desk.of(turn.kb, turn.settings, turn.messages)
+    now = turn.inbound.received_at
+    opened = await open_or_join(
+        turn.session,
+        desk,
+        conversation_id=turn.state.id,
+        user_id=turn.state.user_id,
+        station=route(turn.kb, turn.state.station_id, level, urgent=urgent),
+        category=category or reason,
+        reason=reason,
+        urgent=urgent,
+        summary=turn.inbound.text or "",
+        now=now,
+        request_id=request_id,
+    )
+    turn.state.flow, turn.state.step = NAME, "talk"
+    turn.state.values = {"ticket": opened.ticket.id}
+    turn.outcome = "urgent" if urgent else "handoff"
+    lines = list(lead)
+    if urgent:
+        lines.append(turn.text("urgent.danger"))
+        if turn.settings.crisis_contact:
+            lines.append(turn.text("urgent.crisis", contact=turn.settings.crisis_contact))
+    lines += [_next_steps(turn, desk, opened), *contact_lines(turn), turn.text("handoff.menu_hint")]
+    # No options: while staff have the matter, a digit the user types is a word for staff.
+    return turn.reply(*lines)
+
+
+async def receive(turn: Turn, text: str, understand: Understand) -> list[Outbound] | None:
+    """A typed message while in the flow; None when the flow let go of it (the caller then
+    handles it as usual)."""
+    decision = turn.decision
+    if isinstance(decision, Intent) and decision.urgent:
+        return [await start(turn, reason=decision.reason, urgent=True)]
+    if turn.state.step == "rate":
+        ticket_id = turn.state.values.get("ticket")
+        turn.state.leave_flow()
+        stars = text.strip()
+        if stars in STAR_WORDS and isinstance(ticket_id, int):
+            return [await rated(turn, ticket_id, int(stars))]
+        return None
+    ticket = await Tickets(turn.session).open_for(turn.state.id)
+    if ticket is None:  # resolved while the user was elsewhere
+        turn.state.leave_flow()
+        return None
+    ticket.last_user_at = ticket.updated_at = turn.inbound.received_at
+    if ticket.status == "live":
+        turn.outcome = "relayed"
+        return []  # the staff member sees it in the console; the bot keeps out of the way
+    if isinstance(decision, Answer | Clarify):
+        return [await understand(turn, text)]
+    turn.outcome = "handoff"
+    return [turn.reply(turn.text("handoff.noted", number=ticket_number(ticket.id)))]
+
+
+async def rated(turn: Turn, ticket_id: int, stars: int) -> Outbound:
+    """Record the user's rating (from a typed digit or a button) and thank them."""
+    recorded = await rate(turn.session, turn.state.id, ticket_id, stars, turn.inbound.received_at)
+    if turn.state.flow == NAME:
+        turn.state.leave_flow()
+    turn.outcome = "rated" if recorded else "stale"
+    key = "handoff.rated" if recorded else "handoff.rate_closed"
+    return turn.reply(turn.text(key), options=[turn.option("menu.back", "menu")])
+
+
+def _next_steps(turn: Turn, desk: Desk, opened: Opened) -> str:
+    ticket, lang = opened.ticket, turn.state.language
+    number = ticket_number(ticket.id)
+    station = desk.station_name(lang, ticket.station_id)
+    hours = desk.hours.describe()
+    if opened.joined and not ticket.urgent:
+        return turn.text("handoff.joined", number=number)
+    if opened.on_duty:
+        key = "handoff.urgent" if ticket.urgent else "handoff.opened"
+        deadline = ticket.deadline_at or turn.inbound.received_at
+        return turn.text(
+            key, station=station, number=number, hours=hours, by=desk.when(lang, deadline)
+        )
+    opens = desk.when(lang, desk.hours.next_open(turn.inbound.received_at))
+    key = "handoff.urgent_callback" if ticket.urgent else "handoff.callback"
+    return turn.text(key, station=station, number=number, hours=hours, opens=opens)

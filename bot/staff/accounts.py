@@ -1,0 +1,138 @@
+"""Staff accounts: argon2 password hashes, logins with lockout, and console sessions.
+
+A login makes a random session token (the cookie) and a CSRF token; only the session token's
+SHA-256 is stored. Wrong passwords are counted per account, in the account's row lock, and
+`staff_max_failures` in a row lock it for `staff_lockout_minutes`. Every login, failure and
+logout goes to the audit log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from bot.config import Settings
+from bot.errors import ActionRefused
+from storage.database import Database
+from storage.repositories.audit import AuditLog
+from storage.repositories.staff import ROLES, StaffAccount, StaffAccounts, StaffSessions
+
+MIN_PASSWORD = 10
+MAX_PASSWORD = 256
+USERNAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verified against when the username is unknown, so that case takes as long as a wrong password.
+_UNKNOWN = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@dataclass(frozen=True)
+class Login:
+    staff: StaffAccount
+    token: str  # the cookie's value; never stored
+    csrf: str
+    expires_at: datetime
+
+
+def hash_password(password: str) -> str:
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise ValueError(f"a password needs {MIN_PASSWORD} to {MAX_PASSWORD} characters")
+    return _hasher.hash(password)
+
+
+def check_username(username: str) -> str:
+    name = username.strip().lower()
+    if not 2 <= len(name) <= 64 or not set(name) <= USERNAME_CHARS:
+        raise ValueError("a username is 2-64 characters: lower-case letters, digits, . _ -")
+    return name
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of: {', '.join(ROLES)}")
+    return role
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _verify(hashed: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(hashed, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+async def login(
+    database: Database, settings: Settings, username: str, password: str, now: datetime
+) -> Login:
+    """A new session for the account, or `ActionRefused` ('staff.error.login' for a wrong
+    name or password, alike; 'staff.error.locked' while locked)."""
+    name = username.strip().lower()[:64]
+    refused = "staff.error.login"
+    async with database.transaction() as session:
+        accounts, audit = StaffAccounts(session), AuditLog(session)
+        found = await accounts.credentials(name)
+        if found is None or not found[0].active:
+            await asyncio.to_thread(_verify, _UNKNOWN, password)
+        else:
+            account, hashed, locked_until = found
+
+            async def record(action: str) -> None:
+                await audit.add(
+                    action,
+                    staff_id=account.id,
+                    username=account.username,
+                    station_id=account.station_id,
+                    at=now,
+                )
+
+            if locked_until is not None and locked_until > now:
+                await record("login_locked")
+                refused = "staff.error.locked"
+            elif await asyncio.to_thread(_verify, hashed, password[:MAX_PASSWORD]):
+                await accounts.logged_in(account.id)
+                token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+                expires = now + timedelta(hours=settings.staff_session_hours)
+                await StaffSessions(session).add(token_hash(token), account.id, csrf, expires)
+                await record("login")
+                return Login(account, token, csrf, expires)
+            else:
+                lock_until = now + timedelta(minutes=settings.staff_lockout_minutes)
+                locked = await accounts.failed_login(
+                    account.id, settings.staff_max_failures, lock_until
+                )
+                action = "locked" if locked else "login_failed"
+                await record(action)
+                refused = "staff.error.locked" if locked else refused
+    # Raised after the transaction, so the failure count and audit entry are kept.
+    raise ActionRefused(refused)
+
+
+async def authenticate(
+    database: Database, token: str, now: datetime
+) -> tuple[StaffAccount, str] | None:
+    """The account and CSRF token behind a session cookie, if it is valid."""
+    if not token or len(token) > 128:
+        return None
+    async with database.transaction() as session:
+        return await StaffSessions(session).find(token_hash(token), now)
+
+
+async def logout(database: Database, token: str, staff: StaffAccount, now: datetime) -> None:
+    async with database.transaction() as session:
+        await StaffSessions(session).end(token_hash(token))
+        await AuditLog(session).add(
+            "logout",
+            staff_id=staff.id,
+            username=staff.username,
+            station_id=staff.station_id,
+            at=now,
+        )

@@ -1,0 +1,40 @@
+"""Who may see and do what in the staff console.
+
+Every staff member sees the queue of their own station and of the stations below it (a town's
+staff see its villages; the county centre's see everything); admins see all stations. Beyond
+seeing:
+
+    staff         claim, reply, transfer, resolve, reopen, reveal personal data (audited)
+    station_head  the same, and take over a ticket another member claimed; the audit log of
+                  their stations
+    admin         all stations, the audit log, the staff list
+
+A ticket, request or booking outside what a member sees does not exist for them: every such
+lookup answers 404, never 403, so its existence does not leak either.
+"""
+
+from __future__ import annotations
+
+from bot.staff.routing import subtree
+from policies.loader import KnowledgeBase
+from storage.repositories.staff import StaffAccount
+
+
+def visible_stations(kb: KnowledgeBase, staff: StaffAccount) -> frozenset[str] | None:
+    """The station ids `staff` sees; None means all (an admin)."""
+    if staff.role == "admin":
+        return None
+    return subtree(kb, staff.station_id)
+
+
+def sees(kb: KnowledgeBase, staff: StaffAccount, station_id: str) -> bool:
+    stations = visible_stations(kb, staff)
+    return stations is None or station_id in stations
+
+
+def may_take_over(staff: StaffAccount) -> bool:
+    return staff.role in ("station_head", "admin")
+
+
+def may_read_audit(staff: StaffAccount) -> bool:
+    return staff.role in ("station_head", "admin")

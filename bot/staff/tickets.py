@@ -1,0 +1,251 @@
+"""What staff do with a ticket: claim, reply, transfer, resolve, reopen, reveal.
+
+Each function runs in the caller's transaction and does the whole action there: checks the
+member may see the ticket, changes it, writes the audit entry and any message to the user
+(message log and outbox), so all of it happens or none. Locks are taken conversation first,
+then ticket, the order a turn takes them, so a staff action and the user's next message never
+deadlock; the user's message simply waits for the action, or the action for the message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.channels.base import Option, Outbound
+from bot.errors import ActionRefused, NotVisible
+from bot.logs import mask
+from bot.staff.delivery import STAFF, send_later
+from bot.staff.desk import Desk, ticket_number
+from bot.staff.intake import HANDOFF, STARS
+from bot.staff.permissions import may_take_over, sees
+from storage.models import Ticket
+from storage.repositories.audit import AuditLog
+from storage.repositories.staff import StaffAccount
+from storage.repositories.tickets import Recipient, Tickets
+
+MAX_REPLY = 2000
+MAX_NOTE = 2000
+
+
+async def claim(
+    session: AsyncSession, desk: Desk, staff: StaffAccount, ticket_id: int, now: datetime
+) -> Ticket:
+    ticket, to = await _visible(session, desk, staff, ticket_id)
+    if ticket.status == "resolved":
+        raise ActionRefused("staff.error.resolved")
+    if ticket.status == "live" and ticket.claimed_by == staff.id:
+        return ticket
+    await _take(session, desk, staff, ticket, to, now)
+    return ticket
+
+
+async def reply(
+    session: AsyncSession,
+    desk: Desk,
+    staff: StaffAccount,
+    ticket_id: int,
+    text: str,
+    now: datetime,
+) -> Ticket:
+    """Send `text` to the user on their channel; replying to a waiting ticket claims it."""
+    text = text.strip()
+    if not text or len(text) > MAX_REPLY:
+        raise ActionRefused("staff.error.reply_length")
+    ticket, to = await _visible(session, desk, staff, ticket_id)
+    if ticket.status == "resolved":
+        raise ActionRefused("staff.error.resolved")
+    if ticket.claimed_by != staff.id or ticket.status != "live":
+        await _take(session, desk, staff, ticket, to, now)
+    station = desk.station_name(to.language, ticket.station_id)
+    words = desk.text(to.language, "handoff.staff_reply", station=station, text=text)
+    await send_later(session, to, [Outbound(words)], outcome=STAFF)
+    ticket.last_staff_at = ticket.staff_seen_at = ticket.updated_at = now
+    await _enter(session, to, "talk", ticket.id)
+    await _audit(session, staff, "reply", ticket, now, chars=len(text))
+    return ticket
+
+
+async def transfer(
+    session: AsyncSession,
+    desk: Desk,
+    staff: StaffAccount,
+    ticket_id: int,
+    station_id: str,
+    now: datetime,
+    note: str = "",
+) -> Ticket:
+    """Hand the ticket to another station's queue, unclaimed, with a fresh deadline."""
+    target = desk.kb.station(station_id)
+    if target is None:
+        raise ActionRefused("staff.error.no_station")
+    ticket, to = await _visible(session, desk, staff, ticket_id)
+    if ticket.status == "resolved":
+        raise ActionRefused("staff.error.resolved")
+    if target.id == ticket.station_id:
+        raise ActionRefused("staff.error.same_station")
+    # Audited before the move: the entry belongs to the station the ticket leaves.
+    await _audit(session, staff, "transfer", ticket, now, to=target.id, note=mask(note.strip()))
+    ticket.station_id, ticket.status = target.id, "waiting"
+    ticket.claimed_by = ticket.claimed_at = None
+    ticket.deadline_at = desk.deadline(ticket.urgent, now)
+    ticket.updated_at = now
+    name = desk.station_name(to.language, target.id)
+    await send_later(
+        session, to, [Outbound(desk.text(to.language, "handoff.transferred", station=name))]
+    )
+    return ticket
+
+
+async def resolve(
+    session: AsyncSession,
+    desk: Desk,
+    staff: StaffAccount,
+    ticket_id: int,
+    note: str,
+    now: datetime,
+) -> Ticket:
+    """Close the ticket with a note the user reads, and ask them to rate the help."""
+    note = note.strip()
+    if not note or len(note) > MAX_NOTE:
+        raise ActionRefused("staff.error.note")
+    ticket, to = await _visible(session, desk, staff, ticket_id)
+    if ticket.status == "resolved":
+        raise ActionRefused("staff.error.resolved")
+    if ticket.status == "live" and ticket.claimed_by != staff.id and not may_take_over(staff):
+        raise ActionRefused("staff.error.claimed")
+    ticket.status, ticket.resolution = "resolved", note
+    ticket.resolved_at = ticket.updated_at = now
+    ticket.deadline_at = None
+    if ticket.claimed_by is None:
+        ticket.claimed_by, ticket.claimed_at = staff.id, now
+    lang, number = to.language, ticket_number(ticket.id)
+    stars = [
+        Option(desk.text(lang, "handoff.stars", stars=n), f"rate:{ticket.id}:{n}") for n in STARS
+    ]
+    await send_later(
+        session,
+        to,
+        [
+            Outbound(desk.text(lang, "handoff.resolved", number=number, note=note)),
+            Outbound(desk.text(lang, "handoff.rate_ask"), options=tuple(stars)),
+        ],
+    )
+    await _enter(session, to, "rate", ticket.id)
+    await _audit(session, staff, "resolve", ticket, now, note=mask(note))
+    return ticket
+
+
+async def reopen(
+    session: AsyncSession, desk: Desk, staff: StaffAccount, ticket_id: int, now: datetime
+) -> Ticket:
+    """Take a resolved ticket up again, claimed by whoever reopens it."""
+    ticket, to = await _visible(session, desk, staff, ticket_id)
+    if ticket.status != "resolved":
+        raise ActionRefused("staff.error.not_resolved")
+    if await Tickets(session).open_for(ticket.conversation_id) is not None:
+        raise ActionRefused("staff.error.other_open")
+    ticket.status, ticket.claimed_by, ticket.claimed_at = "live", staff.id, now
+    ticket.resolved_at, ticket.rating, ticket.rated_at = None, None, None
+    ticket.staff_seen_at = ticket.updated_at = now
+    number = ticket_number(ticket.id)
+    await send_later(
+        session, to, [Outbound(desk.text(to.language, "handoff.reopened", number=number))]
+    )
+    await _enter(session, to, "talk", ticket.id)
+    await _audit(session, staff, "reopen", ticket, now)
+    return ticket
+
+
+async def reveal(
+    session: AsyncSession, desk: Desk, staff: StaffAccount, ticket_id: int, now: datetime
+) -> Ticket:
+    """Record that `staff` asked to see the ticket's personal data unmasked."""
+    ticket = await _peek(session, desk, staff, ticket_id)
+    await _audit(session, staff, "reveal", ticket, now)
+    return ticket
+
+
+async def seen(
+    session: AsyncSession, desk: Desk, staff: StaffAccount, ticket_id: int, now: datetime
+) -> Ticket:
+    """The ticket for `staff` to read; its claimer reading it clears its "new message" mark."""
+    ticket = await _peek(session, desk, staff, ticket_id)
+    if ticket.claimed_by == staff.id and ticket.status == "live":
+        ticket.staff_seen_at = now
+    return ticket
+
+
+async def _take(
+    session: AsyncSession,
+    desk: Desk,
+    staff: StaffAccount,
+    ticket: Ticket,
+    to: Recipient,
+    now: datetime,
+) -> None:
+    """Claim a waiting ticket, or take over a live one (station heads and admins only)."""
+    if ticket.status == "live" and ticket.claimed_by not in (None, staff.id):
+        if not may_take_over(staff):
+            raise ActionRefused("staff.error.claimed")
+        action = "take_over"
+    else:
+        action = "claim"
+    first = ticket.status == "waiting"
+    ticket.status, ticket.claimed_by, ticket.claimed_at = "live", staff.id, now
+    ticket.deadline_at, ticket.staff_seen_at, ticket.updated_at = None, now, now
+    await _audit(session, staff, action, ticket, now)
+    if first:
+        name = desk.station_name(to.language, ticket.station_id)
+        await send_later(
+            session, to, [Outbound(desk.text(to.language, "handoff.claimed", station=name))]
+        )
+        await _enter(session, to, "talk", ticket.id)
+
+
+async def _peek(session: AsyncSession, desk: Desk, staff: StaffAccount, ticket_id: int) -> Ticket:
+    ticket = await Tickets(session).get(ticket_id)
+    if ticket is None or not sees(desk.kb, staff, ticket.station_id):
+        raise NotVisible(f"ticket {ticket_id}")
+    return ticket
+
+
+async def _visible(
+    session: AsyncSession, desk: Desk, staff: StaffAccount, ticket_id: int
+) -> tuple[Ticket, Recipient]:
+    """The ticket, locked after its conversation, if `staff` sees it."""
+    peek = await _peek(session, desk, staff, ticket_id)
+    tickets = Tickets(session)
+    to = await tickets.recipient(peek.conversation_id, lock=True)
+    ticket = await tickets.get(ticket_id, lock=True)
+    if ticket is None or not sees(desk.kb, staff, ticket.station_id):  # moved meanwhile
+        raise NotVisible(f"ticket {ticket_id}")
+    return ticket, to
+
+
+async def _enter(session: AsyncSession, to: Recipient, step: str, ticket_id: int) -> None:
+    """Put the user's conversation in the handoff flow at `step`, unless they are busy in
+    another flow (a half-filled form is not thrown away for a staff message)."""
+    if to.flow in (None, HANDOFF):
+        await Tickets(session).set_flow(to.conversation_id, HANDOFF, step, {"ticket": ticket_id})
+
+
+async def _audit(
+    session: AsyncSession,
+    staff: StaffAccount,
+    action: str,
+    ticket: Ticket,
+    now: datetime,
+    **detail: Any,
+) -> None:
+    await AuditLog(session).add(
+        action,
+        staff_id=staff.id,
+        username=staff.username,
+        station_id=ticket.station_id,
+        ticket_id=ticket.id,
+        detail=detail,
+        at=now,
+    )
