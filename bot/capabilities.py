@@ -1,8 +1,8 @@
 """The capabilities behind the menu and the conversation intents.
 
-Requests and bookings arrive in later work; until then each says plainly that it is coming
-and gives the station's contact instead. Never pretend something was filed. Asking for a
-person opens a ticket in the staff queue (`bot/flows/handoff.py`).
+Requests and bookings start their flows (`bot/flows/request.py`, `booking.py`); "my
+requests" lists them (`bot/status.py`). Asking for a person opens a ticket in the staff queue
+(`bot/flows/handoff.py`).
 """
 
 from __future__ import annotations
@@ -10,21 +10,15 @@ from __future__ import annotations
 import logging
 
 from bot.channels.base import Outbound
-from bot.contact import contact_lines, contact_options
+from bot.flows import begin
 from bot.flows import handoff as flows_handoff
+from bot.flows.request import types_menu
 from bot.menu import main_menu
+from bot.status import status
 from bot.turn import Turn
 from intents.decision import Intent
 
 log = logging.getLogger(__name__)
-
-
-def coming_soon(turn: Turn, capability: str) -> Outbound:
-    """`capability` is 'request' or 'booking'."""
-    turn.outcome = capability
-    return turn.reply(
-        turn.text(f"coming.{capability}"), *contact_lines(turn), options=contact_options(turn)
-    )
 
 
 async def handoff(turn: Turn, decision: Intent) -> Outbound:
@@ -43,11 +37,6 @@ async def handoff_from(turn: Turn, entry_id: str = "") -> Outbound:
     return await flows_handoff.start(
         turn, reason="asked", category=entry.category, level=entry.station_level
     )
-
-
-def status(turn: Turn) -> Outbound:
-    turn.outcome = "status"
-    return turn.reply(turn.text("status.none"), options=[turn.option("menu.back", "menu")])
 
 
 def cancel(turn: Turn) -> Outbound:
@@ -71,11 +60,11 @@ async def intent(turn: Turn, decision: Intent) -> Outbound:
     elif name == "@help":
         reply = main_menu(turn)
     elif name == "@book_appointment":
-        reply = coming_soon(turn, "booking")
+        reply = await begin(turn, "booking")
     elif name == "@file_request":
-        reply = coming_soon(turn, "request")
+        reply = types_menu(turn)
     elif name == "@my_status":
-        reply = status(turn)
+        reply = await status(turn)
     elif name == "@cancel":
         reply = cancel(turn)
     elif name == "@thanks":

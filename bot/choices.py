@@ -1,26 +1,41 @@
 """Picked options: what each payload does, whether it came from a button or a typed digit.
 
 Payloads: `menu`, `policy`, `cat:<category>`, `entry:<entry id>`, `request`,
-`request:<request type>`, `booking`, `status`, `handoff`, `handoff:<entry id>`, `rate:<ticket
-id>:<1-5>`, `town`, `language`, `lang:<zh|en>`, and `flow:<flow>:<value>` for options a flow
-offered.
+`request:<request type>`, `booking`, `booking:cancel:<number>`, `booking:move:<number>`,
+`status`, `handoff`, `handoff:<entry id>`, `rate:<ticket id>:<1-5>`, `town`, `language`,
+`lang:<zh|en>`, and `flow:<flow>:<value>` for options a flow offered. Telegram sends a payload
+over 64 bytes as a `#` token (`render.button_data`), mapped back here.
 """
 
 from __future__ import annotations
 
-from bot import answers, capabilities, menu
+from bot import answers, capabilities, menu, status
 from bot.channels.base import Option, Outbound
+from bot.channels.render import TOKEN_PREFIX, picked_option
 from bot.flows import FLOWS, handoff
+from bot.flows.request import types_menu
 from bot.messages import LANGUAGES
 from bot.turn import Turn
 
 
 async def pick(turn: Turn, payload: str) -> list[Outbound]:
+    if payload.startswith(TOKEN_PREFIX):
+        offered = [Option(label, value) for label, value in turn.state.options]
+        option = picked_option(payload, offered)
+        if option is None:
+            return [stale(turn)]  # a token from an older menu
+        payload = option.payload
     kind, _, argument = payload.partition(":")
     if kind == "flow":
         return await _flow_option(turn, argument)
     if turn.state.flow is not None:
         turn.state.leave_flow()  # the user went elsewhere: a half-done flow is abandoned
+    if kind == "request" and not argument:
+        return [types_menu(turn)]
+    if kind in ("request", "booking"):
+        return await FLOWS[kind].start(turn, argument)
+    if kind == "status":
+        return [await status.status(turn)]
     if kind == "handoff":
         return [await capabilities.handoff_from(turn, argument)]
     if kind == "rate":
@@ -40,10 +55,6 @@ def _navigate(turn: Turn, kind: str, argument: str) -> Outbound | None:
         return menu.category(turn, argument)
     if kind == "entry":
         return answers.answer(turn, argument)
-    if kind in ("request", "booking") and (kind == "request" or not argument):
-        return capabilities.coming_soon(turn, kind)
-    if kind == "status":
-        return capabilities.status(turn)
     if kind == "language":
         return _choose_language(turn)
     if kind == "lang" and argument in LANGUAGES:

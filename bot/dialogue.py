@@ -62,6 +62,8 @@ async def _respond(turn: Turn) -> list[Outbound]:
         payload = picked
     if payload is not None:
         return await choices.pick(turn, payload)
+    if turn.inbound.contact is not None and turn.state.flow is None:
+        return [turn.reply(turn.text("input.unreadable"))]  # no form asks for a phone now
     if turn.state.flow == handoff.NAME:
         relayed = await handoff.receive(turn, text, _understand)
         if relayed is not None:

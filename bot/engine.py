@@ -14,6 +14,7 @@ import asyncio
 import logging
 import time
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -23,6 +24,7 @@ from bot.dialogue import may_need_understanding, respond
 from bot.errors import TryAgainLater
 from bot.knowledge import Knowledge, KnowledgeStore
 from bot.locks import KeyedLocks
+from bot.logs import mask_id_numbers
 from bot.messages import Catalogue, catalogue
 from bot.metrics import Metrics
 from bot.turn import Turn
@@ -54,6 +56,7 @@ class Engine:
         *,
         metrics: Metrics | None = None,
         messages: Catalogue | None = None,
+        today: Callable[[], date] | None = None,
     ) -> None:
         self.database = database
         self.knowledge = knowledge
@@ -61,6 +64,8 @@ class Engine:
         self.metrics = metrics or Metrics()
         self.messages = messages or catalogue()
         self.locks = KeyedLocks()
+        # The county's date; tests of dated things (bookings, holidays) pass a fixed one.
+        self.today = today or today_in_county
 
     async def handle(self, inbound: Inbound) -> list[Outbound]:
         if not inbound.message_id or len(inbound.message_id) > MAX_ID:
@@ -111,7 +116,7 @@ class Engine:
                 session=session,
                 settings=self.settings,
                 messages=self.messages,
-                today=today_in_county(),
+                today=self.today(),
                 decision=decision,
             )
             replies = await respond(turn)
@@ -147,6 +152,8 @@ def inbound_problem(inbound: Inbound) -> str | None:
         return None if 0 < len(inbound.payload) <= MAX_ID else "input.unreadable"
     text = inbound.text
     if text is None:
+        if inbound.contact is not None:
+            return None  # a shared phone number: a form asking for one takes it
         return "input.unreadable"  # a photo, sticker, location…: we read text only
     if any(_control(ch) for ch in text):
         return "input.unreadable"
@@ -163,9 +170,14 @@ def _control(ch: str) -> bool:
 
 
 def _shown(inbound: Inbound, state: ConversationState) -> str:
-    """What the user's message looks like in the log: a picked button shows as its label."""
+    """What the user's message looks like in the log: a picked button shows as its label.
+
+    ID numbers are masked: they are encrypted at rest, and the log is at rest too.
+    """
     if inbound.payload is None:
-        return inbound.text or ""
+        if inbound.text is None and inbound.contact is not None:
+            return f"📱 {inbound.contact.phone}"
+        return mask_id_numbers(inbound.text or "")
     labels = {payload: label for label, payload in state.options}
     return labels.get(inbound.payload, inbound.payload)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import policies_cmd, server_cmd, settings_cmd, understanding_cmd
+from bot.cli import policies_cmd, requests_cmd, server_cmd, settings_cmd, understanding_cmd
 
 app = typer.Typer(
     name="vetbot",
@@ -17,6 +17,7 @@ app = typer.Typer(
 app.add_typer(policies_cmd.app, name="policies")
 understanding_cmd.register(app)
 server_cmd.register(app)
+requests_cmd.register(app)
 settings_cmd.register(app)
 
 

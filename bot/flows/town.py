@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from bot.channels.base import Option, Outbound
 from bot.contact import contact_lines
 from bot.flows.base import Flow
+from bot.forms.validate import find_station
 from bot.turn import Turn
-from policies.schema import Station
 
 
 class TownFlow(Flow):
@@ -21,7 +19,9 @@ class TownFlow(Flow):
     async def handle(
         self, turn: Turn, step: str, text: str | None, picked: str | None
     ) -> list[Outbound]:
-        station = turn.kb.station(picked) if picked else _find(turn, text or "")
+        station = (
+            turn.kb.station(picked) if picked else find_station(turn.kb, text or "", county=False)
+        )
         if station is None or station.level == "county":
             typed = (text or picked or "").strip()
             return [turn.reply(turn.text("town.not_found", text=typed), options=self._towns(turn))]
@@ -44,17 +44,3 @@ class TownFlow(Flow):
 
 def _back(turn: Turn) -> list[Option]:
     return [turn.option("menu.back", "menu")]
-
-
-def _find(turn: Turn, text: str) -> Station | None:
-    """The town or village station whose name or alias the user typed (or typed part of)."""
-    typed = unicodedata.normalize("NFKC", text).strip().lower()
-    if not typed:
-        return None
-    for station in turn.kb.stations:
-        if station.level == "county":
-            continue
-        names = [station.name, station.name_en.lower(), *station.aliases]
-        if any(name and (typed == name or name in typed) for name in names):
-            return station
-    return None

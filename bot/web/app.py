@@ -25,6 +25,7 @@ from bot.engine import Engine
 from bot.knowledge import KnowledgeStore
 from bot.metrics import Metrics
 from bot.outbox import OutboxWorker
+from bot.reminders import Reminders
 from bot.web import chat_api, ops, page
 from bot.web.channels import (
     CHANNELS,
@@ -88,6 +89,7 @@ def create_app(
             if host.senders:
                 start("outbox", worker.run(stop))
             start("prune-dedupe", _prune_dedupe(database, stop))
+            start("reminders", Reminders(database, knowledge).run(stop))
             for step in host.on_start:
                 await step()
             log.info(

@@ -15,6 +15,7 @@ from fastapi import APIRouter
 
 from bot.channels.base import ConversationKey, Handler, Inbound, Outbound, Sender
 from bot.config import Settings
+from bot.messages import LANGUAGES, catalogue
 
 Step = Callable[[], Awaitable[None]]
 Later = Callable[[ConversationKey, list[Outbound]], Awaitable[None]]
@@ -56,12 +57,20 @@ class ChannelMount:
 
 def _telegram(host: ChannelHost) -> None:
     from bot.channels.telegram_channel import TelegramChannel
+    from bot.channels.telegram_client import TelegramClient
 
-    telegram = TelegramChannel(host.handler, host.settings)
+    client = TelegramClient.from_settings(host.settings, contact_label=contact_button_label())
+    telegram = TelegramChannel(host.handler, host.settings, client=client)
     host.routers.append(telegram.router)
     host.senders[telegram.sender.channel] = telegram.sender
     host.on_start.append(telegram.start)
     host.on_stop.append(telegram.stop)
+
+
+def contact_button_label() -> str:
+    """The share-my-phone button's label. Telegram shows one keyboard label whatever the
+    user's language, so it carries every language's words."""
+    return " ".join(catalogue().text(lang, "form.share_phone") for lang in LANGUAGES)
 
 
 def _wechat(host: ChannelHost) -> None:

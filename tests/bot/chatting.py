@@ -11,6 +11,7 @@ from storage.repositories.conversations import Conversations, ConversationState
 from storage.repositories.messages import Logged, MessageLog
 
 FIXTURE_KB = Path(__file__).parent / "fixture_policies"
+TEST_DATA_KEY = "tests-only data key, not for any real data"
 _ids = itertools.count(1)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from chatting import FIXTURE_KB, Chat
+from chatting import FIXTURE_KB, TEST_DATA_KEY, Chat
+from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.engine import Engine
@@ -19,7 +20,8 @@ def knowledge() -> Knowledge:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(policies_dir=FIXTURE_KB, crisis_contact="")
+    # A key of the tests' own: never the developer's var/data.key, never a real one.
+    return Settings(policies_dir=FIXTURE_KB, crisis_contact="", data_key=SecretStr(TEST_DATA_KEY))
 
 
 @pytest.fixture

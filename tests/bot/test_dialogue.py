@@ -20,13 +20,15 @@ async def test_menu_words_show_the_main_menu(chat: Chat, word: str) -> None:
 
 
 async def test_every_menu_capability_answers_and_unbuilt_ones_say_so(chat: Chat) -> None:
-    """Requests and bookings come later: they must say so and give a contact."""
+    """Every menu entry answers: requests and bookings start their flows."""
     await chat.say("菜单")
     for number, (_, payload) in enumerate(MAIN_MENU, start=1):
         reply = await chat.say(str(number))
         assert reply.text, payload
-        if payload in ("request", "booking"):
-            assert "即将上线" in reply.text and "测试县退役军人服务中心" in reply.text
+        if payload == "request":
+            assert "请选择您要办理的事项" in reply.text
+        if payload == "booking":
+            assert "您要预约办理什么事项" in reply.text
         if payload == "handoff":  # a ticket in the staff queue, and how to reach them
             assert "编号 T-000001" in reply.text and "测试县退役军人服务中心" in reply.text
         if payload == "status":
@@ -60,8 +62,8 @@ async def test_answer_cites_source_and_review_date_and_offers_its_actions(chat: 
         ("预约办事", "booking"),
         ("回到主菜单", "menu"),
     ]
-    follow = await chat.say("1")  # the request form is not built yet: it says so
-    assert "即将上线" in follow.text
+    follow = await chat.say("1")  # the action starts its form (town first: none is set)
+    assert "办理“优待证申请或查询”需要知道您所在的乡镇" in follow.text
 
 
 async def test_clarify_offers_numbered_choices_picked_by_digit_or_button(chat: Chat) -> None:
@@ -146,8 +148,8 @@ async def test_distress_gets_emergency_numbers_first(
         ("你好", "请回复数字"),
         ("谢谢", "不客气"),
         ("今天天气怎么样", "不在我的服务范围内"),
-        ("我要申请", "在线提交申请的功能即将上线"),
-        ("预约", "在线预约办事的功能即将上线"),
+        ("我要申请", "请选择您要办理的事项"),
+        ("预约", "您要预约办理什么事项"),
         ("查进度", "没有通过本助手提交"),
         ("转人工", "编号 T-000001"),
         ("取消", "目前没有正在办理的事项"),

@@ -1,0 +1,1 @@
+"""Booking visits at the stations: open days, free places, and how days and slots are named."""

@@ -1,0 +1,153 @@
+"""`vetbot requests …` and `vetbot bookings …`: what staff do before (and beside) the console.
+
+List a station's queue with personal data masked, move a request on, end a booking. Every
+change tells the user through the outbox, exactly as the staff console does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bot.bookings.words import day_label, slot_label
+from bot.config import get_settings
+from bot.engine import today_in_county
+from bot.forms.shown import Shown
+from bot.messages import catalogue
+from bot.progress import change_request_state, end_booking
+from policies.loader import KnowledgeBase, load
+from storage.database import Database
+from storage.errors import StorageUnavailable
+from storage.repositories.bookings import Bookings
+from storage.repositories.requests import STATES, Requests, StateChangeRefused
+
+T = TypeVar("T")
+requests_app = typer.Typer(help="Filed requests: list, move on. 申请。", no_args_is_help=True)
+bookings_app = typer.Typer(help="Booked visits: list, end. 预约。", no_args_is_help=True)
+out, err = Console(), Console(stderr=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(requests_app, name="requests")
+    app.add_typer(bookings_app, name="bookings")
+
+
+@requests_app.command("list")
+def list_requests(
+    station: Annotated[str, typer.Option(help="Station id; its own queue only.")] = "county",
+    state: Annotated[list[str] | None, typer.Option(help="States to show.")] = None,
+) -> None:
+    """A station's requests, oldest first; ID numbers and phones masked."""
+
+    async def run(database: Database, kb: KnowledgeBase) -> None:
+        async with database.transaction() as session:
+            filed = await Requests(session).queue([station], tuple(state or ("submitted",)))
+        shown = Shown("zh", kb, get_settings(), catalogue(), mask_phones=True)
+        table = Table("number", "type", "state", "filed", "answers")
+        for request in filed:
+            request_type = kb.request_type(request.type_id)
+            answers = shown.lines(request_type, request.answers) if request_type else []
+            table.add_row(
+                request.number,
+                shown.title(request_type) if request_type else request.type_id,
+                request.state,
+                request.created_at.date().isoformat(),
+                "\n".join(answers),
+            )
+        out.print(table)
+
+    _run(run)
+
+
+@requests_app.command("state")
+def move_request(
+    number: Annotated[str, typer.Argument(help="Tracking number, e.g. PJ-2026-000123.")],
+    state: Annotated[str, typer.Argument(help=f"New state: {', '.join(STATES[1:])}.")],
+    actor: Annotated[str, typer.Option(help="Who is doing it (recorded).")],
+    note: Annotated[str, typer.Option(help="Why, for the user and the record.")] = "",
+) -> None:
+    """Move a request on (submitted → accepted → in_progress → done / rejected); the user is told."""
+
+    async def run(database: Database, kb: KnowledgeBase) -> None:
+        async with database.transaction() as session:
+            await change_request_state(session, kb, catalogue(), number, state, actor, note)
+        err.print(f"[green]✓ {number} is {state}; the user will be told.[/green]")
+
+    try:
+        _run(run)
+    except (StateChangeRefused, ValueError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+
+
+@bookings_app.command("list")
+def list_bookings(
+    station: Annotated[str, typer.Option(help="Station id.")] = "county",
+    days: Annotated[int, typer.Option(help="How many days from today.")] = 7,
+) -> None:
+    """A station's bookings from today on, by day and slot."""
+
+    async def run(database: Database, kb: KnowledgeBase) -> None:
+        today = today_in_county()
+        async with database.transaction() as session:
+            visits = await Bookings(session).at_station(
+                station, today, today + timedelta(days=days)
+            )
+        messages = catalogue()
+        table = Table("number", "day", "slot", "service", "state")
+        for visit in visits:
+            table.add_row(
+                visit.number,
+                day_label(messages, "zh", visit.place.day),
+                slot_label(messages, "zh", visit.place.slot),
+                visit.service,
+                visit.state,
+            )
+        out.print(table)
+
+    _run(run)
+
+
+@bookings_app.command("end")
+def end_visit(
+    number: Annotated[str, typer.Argument(help="Booking number, e.g. PJY-2026-000045.")],
+    state: Annotated[str, typer.Argument(help="attended, no_show or cancelled.")],
+) -> None:
+    """Record how a visit ended; a no-show or cancellation frees the place and tells the user."""
+
+    async def run(database: Database, kb: KnowledgeBase) -> None:
+        async with database.transaction() as session:
+            visit = await end_booking(session, kb, catalogue(), number, state)
+        if visit is None:
+            err.print(f"[red]{number} holds no place (no such booking, or already ended).[/red]")
+            raise typer.Exit(1)
+        err.print(f"[green]✓ {number} is {state}.[/green]")
+
+    try:
+        _run(run)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+
+
+def _run(work: Callable[[Database, KnowledgeBase], Awaitable[T]]) -> T:
+    settings = get_settings()
+
+    async def main() -> T:
+        database = Database(settings.database_url)
+        try:
+            return await work(database, load(settings.policies_dir))
+        finally:
+            await database.dispose()
+
+    try:
+        return asyncio.run(main())
+    except StorageUnavailable as exc:
+        err.print(f"[red]The database is unavailable:[/red] {exc}\nCheck VETBOT_DATABASE_URL.")
+        raise typer.Exit(1) from exc
