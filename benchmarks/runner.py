@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from benchmarks import booking_bench
 from benchmarks.understand_bench import bench_real, bench_synthetic
 from bot.config import get_settings
 
@@ -28,6 +29,8 @@ def run_all(quick: bool = False, console: Console | None = None) -> dict[str, An
     if engine_bench is not None and hasattr(engine_bench, "run"):
         with console.status("engine and HTTP…"):
             figures.update(engine_bench.run(quick=quick))
+    with console.status("bookings: hundreds confirming one slot of 10 places…"):
+        figures.update(booking_bench.run(quick=quick))
     figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     table = Table(title="vetbot bench")
     table.add_column("figure")
