@@ -1,19 +1,22 @@
-"""The chat API: `POST /api/chat` (web page and other clients) and `GET /api/history`."""
+"""The chat API: `POST /api/chat` (web page and other clients), `GET /api/history`, and
+`GET /api/updates` (staff replies and notices as they arrive)."""
 
 from __future__ import annotations
 
 import logging
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Cookie
+from fastapi import APIRouter, Cookie, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from bot.channels.web import ChatRequest, ChatResponse, OptionOut, key_for
 from bot.errors import TryAgainLater
+from bot.staff.delivery import LATER
 from bot.web.services import ServicesDep
 from storage.repositories.conversations import Conversations
 from storage.repositories.messages import MessageLog
+from storage.repositories.transcript import Transcript
 
 COOKIE = "vetbot_uid"
 HISTORY_LIMIT = 200
@@ -56,6 +59,7 @@ class HistoryMessage(BaseModel):
 
 class History(BaseModel):
     messages: list[HistoryMessage]
+    last: int = 0  # the id of the newest message: where `/api/updates` carries on from
 
 
 @router.get("/history", response_model=History)
@@ -73,7 +77,9 @@ async def history(
             if conversation is None
             else await MessageLog(session).recent(conversation, HISTORY_LIMIT)
         )
+        last = 0 if conversation is None else await Transcript(session).last_id(conversation)
     return History(
+        last=last,
         messages=[
             HistoryMessage(
                 sender="user" if m.direction == "in" else "bot",
@@ -82,5 +88,40 @@ async def history(
                 options=[OptionOut(label=label, payload=payload) for label, payload in m.options],
             )
             for m in logged
-        ]
+        ],
+    )
+
+
+class Updates(BaseModel):
+    messages: list[HistoryMessage]
+    last: int
+
+
+@router.get("/updates", response_model=Updates)
+async def updates(
+    services: ServicesDep,
+    after: Annotated[int, Query(ge=0)] = 0,
+    vetbot_uid: Annotated[str | None, Cookie()] = None,
+) -> Updates:
+    """What reached this browser's conversation since message `after` other than as a reply
+    to its own messages: staff replies and notices. The page polls this; `last` is the cursor
+    for the next call."""
+    if not vetbot_uid or len(vetbot_uid) > 128:
+        return Updates(messages=[], last=after)
+    key = key_for(vetbot_uid)
+    async with services.database.transaction() as session:
+        conversation = await Conversations(session).find(key.channel, key.chat_id, key.user_id)
+        if conversation is None:
+            return Updates(messages=[], last=after)
+        found = await Transcript(session).later(conversation, after, LATER)
+    return Updates(
+        messages=[
+            HistoryMessage(
+                sender="bot",
+                text=m.text,
+                options=[OptionOut(label=label, payload=payload) for label, payload in m.options],
+            )
+            for _, m in found
+        ],
+        last=found[-1][0] if found else after,
     )

@@ -65,7 +65,7 @@ async def test_lockout_after_repeated_failures_even_with_the_right_password(
             await login(database, settings, "li", "wrong password", clock.now)
         keys.append(refused.value.key)
     assert keys == ["staff.error.login", "staff.error.login", "staff.error.locked"]
-    with pytest.raises(ActionRefused, match="staff.error.locked"):
+    with pytest.raises(ActionRefused, match=r"staff\.error\.locked"):
         await login(database, settings, "li", PASSWORD, clock.advance(minutes=14))
     assert await login(database, settings, "li", PASSWORD, clock.advance(minutes=2))
     assert await _actions(database) == [
@@ -83,5 +83,5 @@ async def test_a_disabled_account_cannot_log_in(
     staff = await add_staff(database, "li", "county")
     async with database.transaction() as session:
         await StaffAccounts(session).set_active(staff.id, False)
-    with pytest.raises(ActionRefused, match="staff.error.login"):
+    with pytest.raises(ActionRefused, match=r"staff\.error\.login"):
         await login(database, settings, "li", PASSWORD, clock.now)

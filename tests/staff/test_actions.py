@@ -26,7 +26,7 @@ async def test_a_claimed_ticket_is_taken_over_only_by_a_head_or_admin(
         lambda s: work.reply(s, desk, second, 1, "我来", clock.now),
         lambda s: work.resolve(s, desk, second, 1, "好了", clock.now),
     ):
-        with pytest.raises(ActionRefused, match="staff.error.claimed"):
+        with pytest.raises(ActionRefused, match=r"staff\.error\.claimed"):
             async with engine.database.transaction() as session:
                 await action(session)
     async with engine.database.transaction() as session:
@@ -40,15 +40,15 @@ async def test_resolve_needs_a_note_and_reopen_a_resolved_ticket(
     veteran = Veteran(engine, clock)
     await veteran.say("转人工")
     staff = await add_staff(engine.database, "li", "county")
-    with pytest.raises(ActionRefused, match="staff.error.note"):
+    with pytest.raises(ActionRefused, match=r"staff\.error\.note"):
         async with engine.database.transaction() as session:
             await work.resolve(session, desk, staff, 1, "  ", clock.now)
-    with pytest.raises(ActionRefused, match="staff.error.not_resolved"):
+    with pytest.raises(ActionRefused, match=r"staff\.error\.not_resolved"):
         async with engine.database.transaction() as session:
             await work.reopen(session, desk, staff, 1, clock.now)
     async with engine.database.transaction() as session:
         await work.resolve(session, desk, staff, 1, "已答复，身份证 430621199001011234", clock.now)
-    with pytest.raises(ActionRefused, match="staff.error.resolved"):
+    with pytest.raises(ActionRefused, match=r"staff\.error\.resolved"):
         async with engine.database.transaction() as session:
             await work.reply(session, desk, staff, 1, "还有一件事", clock.now)
     async with engine.database.transaction() as session:
@@ -72,7 +72,7 @@ async def test_reopen_refuses_when_the_user_has_another_open_ticket(
         await work.resolve(session, desk, staff, 1, "好了", clock.now)
     await veteran.say("取消")
     await veteran.say("转人工")  # ticket 2
-    with pytest.raises(ActionRefused, match="staff.error.other_open"):
+    with pytest.raises(ActionRefused, match=r"staff\.error\.other_open"):
         async with engine.database.transaction() as session:
             await work.reopen(session, desk, staff, 1, clock.now)
 

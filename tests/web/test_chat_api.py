@@ -135,9 +135,9 @@ async def test_history_follows_the_cookie(client: httpx.AsyncClient) -> None:
     assert [m["sender"] for m in mine] == ["user", "bot", "user", "bot"]
     assert mine[0]["text"] == "优待证" and mine[2]["text"] == "2"
     assert mine[1]["options"][1]["payload"] == "entry:preferential.card"
-    assert (await client.get("/api/history")).json() == {"messages": []}
+    assert (await client.get("/api/history")).json() == {"messages": [], "last": 0}
     other = (await client.get("/api/history", headers={"Cookie": "vetbot_uid=someone"})).json()
-    assert other == {"messages": []}
+    assert other == {"messages": [], "last": 0}
 
 
 async def test_page_sets_a_cookie_once_and_serves_its_files(client: httpx.AsyncClient) -> None:

@@ -105,11 +105,39 @@
   });
   menuButton.addEventListener("click", () => send({ text: "菜单" }, "菜单"));
 
+  // Staff replies and notices arrive outside the user's own turns: poll for them.
+  let cursor = null;
+  let timer = null;
+  let polling = false;
+  async function poll() {
+    clearTimeout(timer);
+    if (polling) return; // the one in flight schedules the next
+    polling = true;
+    if (cursor !== null) {
+      try {
+        const response = await fetch(`/api/updates?after=${cursor}`, { credentials: "same-origin" });
+        if (response.ok) {
+          const data = await response.json();
+          if (data.messages && data.messages.length) showReplies(data.messages, "later");
+          cursor = data.last;
+        }
+      } catch (error) {
+        // offline for a moment: the next poll catches up from the same cursor
+      }
+    }
+    polling = false;
+    timer = setTimeout(poll, document.visibilityState === "visible" ? 3000 : 15000);
+  }
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && cursor !== null) poll();
+  });
+
   async function restore() {
     userId();
     try {
       const response = await fetch("/api/history", { credentials: "same-origin" });
       const data = await response.json();
+      cursor = data.last || 0;
       const messages = data.messages || [];
       messages.forEach((m, index) => {
         // The page opens a new conversation with the menu; that first request is not the user's.
@@ -124,6 +152,7 @@
       bubble("bot", "网络连接出错，请刷新页面。 Network error, please reload the page.", "notice");
     }
     document.body.dataset.ready = "1";
+    timer = setTimeout(poll, 3000);
   }
   restore();
 })();

@@ -1,0 +1,193 @@
+"""`vetbot staff …`: create staff console accounts, list them, set passwords, unlock, disable."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from sqlalchemy.exc import IntegrityError
+
+from bot.config import Settings, get_settings
+from bot.staff.accounts import MIN_PASSWORD, check_role, check_username, hash_password
+from policies.errors import PolicyValidationError
+from policies.loader import load
+from storage import migrate
+from storage.database import Database
+from storage.errors import StorageUnavailable
+from storage.repositories.audit import AuditLog
+from storage.repositories.staff import ROLES, StaffAccounts
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    help="Staff console accounts: add, list, password, unlock, disable. 工作人员账号。",
+    no_args_is_help=True,
+)
+err = Console(stderr=True)
+
+ROLE_HELP = "staff (works its station's queue and those below), station_head (also takes over "
+ROLE_HELP += "claimed tickets, reads the audit log), admin (all stations)."
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        hash_password(password)  # validates the length; hashed again below, cheaply enough
+    except ValueError as exc:
+        err.print(f"[red]{exc}.[/red]")
+        raise typer.Exit(2) from exc
+    return password
+
+
+def _station(settings: Settings, station_id: str) -> None:
+    try:
+        kb = load(settings.policies_dir)
+    except PolicyValidationError as exc:
+        err.print("[red]The policies do not validate; run `vetbot policies check`.[/red]")
+        raise typer.Exit(1) from exc
+    if kb.station(station_id) is None:
+        known = ", ".join(s.id for s in kb.stations)
+        err.print(f"[red]No station '{station_id}' in stations.yaml.[/red] Known: {known}")
+        raise typer.Exit(2)
+
+
+@app.command("add")
+def add(
+    username: Annotated[str, typer.Argument(help="Login name: lower-case letters, digits, . _ -")],
+    station: Annotated[str, typer.Option(help="Station id from stations.yaml, e.g. county.")],
+    role: Annotated[str, typer.Option(help=ROLE_HELP)] = "staff",
+    name: Annotated[str, typer.Option(help="Name shown to colleagues.")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Create a staff account (asks for its password twice unless --password-stdin)."""
+    settings = get_settings()
+    try:
+        username, role = check_username(username), check_role(role)
+    except ValueError as exc:
+        err.print(f"[red]{exc}.[/red]")
+        raise typer.Exit(2) from exc
+    _station(settings, station)
+    hashed = hash_password(_password(password_stdin))
+
+    async def run(database: Database) -> None:
+        async with database.transaction() as session:
+            account = await StaffAccounts(session).add(username, name, station, role, hashed)
+            await AuditLog(session).add(
+                "staff_add",
+                username="cli",
+                station_id=station,
+                subject=f"staff:{account.id}",
+                detail={"username": username, "role": role},
+            )
+
+    try:
+        _with_database(settings, run)
+    except IntegrityError as exc:
+        err.print(f"[red]The username '{username}' is taken.[/red]")
+        raise typer.Exit(1) from exc
+    err.print(f"[green]✓ {username} ({role}) at {station} can log in at /staff[/green]")
+
+
+@app.command("list")
+def list_accounts() -> None:
+    """Every account: username, role, station, whether it is active."""
+
+    async def run(database: Database) -> list[Any]:
+        async with database.transaction() as session:
+            return await StaffAccounts(session).all()
+
+    for account in _with_database(get_settings(), run):
+        state = "" if account.active else "  (disabled)"
+        typer.echo(
+            f"{account.username}\t{account.role}\t{account.station_id}\t{account.name}{state}"
+        )
+
+
+@app.command("password")
+def password(
+    username: Annotated[str, typer.Argument(help="The account's login name.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Set a new password (ends the account's sessions and any lockout)."""
+    hashed = hash_password(_password(password_stdin))
+    _change(
+        username,
+        "staff_password",
+        lambda accounts, staff_id: accounts.set_password(staff_id, hashed),
+    )
+
+
+@app.command("unlock")
+def unlock(username: Annotated[str, typer.Argument(help="The account's login name.")]) -> None:
+    """Lift a lockout after too many wrong passwords."""
+    _change(username, "staff_unlock", lambda accounts, staff_id: accounts.logged_in(staff_id))
+
+
+@app.command("disable")
+def disable(username: Annotated[str, typer.Argument(help="The account's login name.")]) -> None:
+    """Shut an account out (it stays in the audit log; `enable` lets it in again)."""
+    _change(
+        username, "staff_disable", lambda accounts, staff_id: accounts.set_active(staff_id, False)
+    )
+
+
+@app.command("enable")
+def enable(username: Annotated[str, typer.Argument(help="The account's login name.")]) -> None:
+    """Let a disabled account log in again."""
+    _change(
+        username, "staff_enable", lambda accounts, staff_id: accounts.set_active(staff_id, True)
+    )
+
+
+def _change(
+    username: str,
+    action: str,
+    change: Callable[[StaffAccounts, int], Coroutine[Any, Any, None]],
+) -> None:
+    async def run(database: Database) -> bool:
+        async with database.transaction() as session:
+            accounts = StaffAccounts(session)
+            account = await accounts.by_username(username.strip().lower())
+            if account is None:
+                return False
+            await change(accounts, account.id)
+            await AuditLog(session).add(
+                action, username="cli", station_id=account.station_id, subject=f"staff:{account.id}"
+            )
+            return True
+
+    if not _with_database(get_settings(), run):
+        err.print(f"[red]No account '{username}'.[/red] `vetbot staff list` shows them.")
+        raise typer.Exit(1)
+    err.print(f"[green]✓ {action.removeprefix('staff_')}: {username}[/green]")
+
+
+def _with_database(settings: Settings, run: Callable[[Database], Coroutine[Any, Any, T]]) -> T:
+    async def go() -> T:
+        database = Database(settings.database_url)
+        try:
+            if settings.auto_migrate:
+                await migrate.upgrade(database)
+            return await run(database)
+        finally:
+            await database.dispose()
+
+    try:
+        return asyncio.run(go())
+    except StorageUnavailable as exc:
+        err.print(f"[red]The database is unavailable:[/red] {exc}\nCheck VETBOT_DATABASE_URL.")
+        raise typer.Exit(1) from exc
+
+
+__all__ = ["MIN_PASSWORD", "ROLES", "app"]

@@ -1,0 +1,388 @@
+// The staff console: queue, ticket, ratings and audit pages over /api/staff, polled for live
+// updates. Text comes from the catalogue (the #texts JSON); data is only ever set as text.
+"use strict";
+(function () {
+  const TEXTS = JSON.parse(document.getElementById("texts").textContent);
+  const PAGE = document.body.dataset.page;
+  const TICKET = Number(document.body.dataset.ticket || 0);
+  const CSRF = document.querySelector("meta[name=csrf]").content;
+  const main = document.getElementById("main");
+  const top = document.getElementById("top");
+  const POLL_MS = 4000;
+
+  function T(key, params) {
+    let text = TEXTS[key] ?? key;
+    for (const [name, value] of Object.entries(params || {})) text = text.split(`{${name}}`).join(value);
+    return text;
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+      else if (name === "class") node.className = value;
+      else node.setAttribute(name, value === true ? "" : value);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  async function api(path, body) {
+    const options = { credentials: "same-origin", headers: {} };
+    if (body !== undefined) {
+      options.method = "POST";
+      options.headers["Content-Type"] = "application/json";
+      options.headers["X-CSRF-Token"] = CSRF;
+      options.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(path, options);
+    } catch (error) {
+      throw new Error(T("error.network"));
+    }
+    if (response.status === 401 && PAGE !== "login") {
+      location.href = "/staff/login";
+      throw new Error(T("error.session"));
+    }
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(data.detail || T("error.network"));
+    return data;
+  }
+
+  function duration(seconds) {
+    const minutes = Math.max(0, Math.round(Math.abs(seconds) / 60));
+    if (minutes < 60) return T("unit.minutes", { n: minutes });
+    if (minutes < 48 * 60) return T("unit.hours", { n: Math.round(minutes / 60) });
+    return T("unit.days", { n: Math.round(minutes / 1440) });
+  }
+
+  function localTime(iso) {
+    return iso ? new Date(iso).toLocaleString(document.documentElement.lang, { hour12: false }) : "";
+  }
+
+  function flash(message) {
+    const box = el("div", { class: "flash", role: "alert" }, message);
+    main.prepend(box);
+    setTimeout(() => box.remove(), 6000);
+  }
+
+  function header(me) {
+    top.replaceChildren(
+      el("a", { href: "/staff", class: "brand" }, T("nav.queue")),
+      el("a", { href: "/staff/ratings" }, T("nav.ratings")),
+      me.audit ? el("a", { href: "/staff/audit" }, T("nav.audit")) : null,
+      el("span", { class: "who" }, `${me.name} · ${T("role." + me.role)} · ${me.station}`),
+      el("button", { type: "button", class: "link", onclick: switchLanguage }, T("nav.language")),
+      el("button", { type: "button", class: "link", id: "logout", onclick: logout }, T("nav.logout")),
+    );
+  }
+
+  function switchLanguage() {
+    document.cookie = `vetbot_staff_lang=${T("nav.lang_code")}; path=/; max-age=31536000; samesite=strict`;
+    location.reload();
+  }
+
+  async function logout() {
+    await api("/api/staff/logout", {}).catch(() => null);
+    location.href = "/staff/login";
+  }
+
+  function badges(t) {
+    return el(
+      "span",
+      { class: "badges" },
+      t.urgent ? el("span", { class: "badge urgent" }, T("badge.urgent")) : null,
+      t.callback && t.status === "waiting" ? el("span", { class: "badge callback" }, T("badge.callback")) : null,
+      t.unread ? el("span", { class: "badge unread" }, T("badge.unread")) : null,
+      t.deadline_seconds !== null && t.status === "waiting"
+        ? t.deadline_seconds <= 0
+          ? el("span", { class: "badge overdue" }, T("badge.overdue"))
+          : el("span", { class: "badge due" }, T("badge.due_in", { time: duration(t.deadline_seconds) }))
+        : null,
+      t.escalations ? el("span", { class: "badge" }, T("badge.escalated", { count: t.escalations })) : null,
+    );
+  }
+
+  // ---- queue ----
+  let view = sessionStorage.getItem("view") || "waiting";
+  async function showQueue() {
+    const data = await api(`/api/staff/queue?view=${view}`);
+    const tabs = el(
+      "nav",
+      { class: "tabs" },
+      ["waiting", "live", "mine", "resolved"].map((name) =>
+        el(
+          "button",
+          {
+            type: "button",
+            class: name === view ? "tab on" : "tab",
+            "data-view": name,
+            onclick: () => {
+              view = name;
+              sessionStorage.setItem("view", name);
+              showQueue();
+            },
+          },
+          `${T("queue." + name)} `,
+          el("span", { class: "count" }, String(data.counts[name] ?? 0)),
+        ),
+      ),
+    );
+    const urgent = data.counts.urgent ? el("p", { class: "urgent-count" }, T("queue.urgent_count", { count: data.counts.urgent })) : null;
+    const list = el("ul", { class: "queue" });
+    for (const t of data.tickets) {
+      list.append(
+        el(
+          "li",
+          { class: t.urgent ? "ticket urgent" : "ticket", "data-id": t.id },
+          el(
+            "a",
+            { href: `/staff/tickets/${t.id}` },
+            el("span", { class: "number" }, t.number),
+            badges(t),
+            el("span", { class: "station" }, t.station),
+            el("span", { class: "reason" }, T("reason." + t.reason)),
+            el("span", { class: "summary" }, t.summary),
+            el("span", { class: "waited" }, T("ticket.waited", { time: duration(t.waiting_seconds) })),
+            t.claimed_by ? el("span", { class: "claimed" }, T("ticket.claimed_by", { name: t.claimed_by })) : null,
+          ),
+        ),
+      );
+    }
+    if (!data.tickets.length) list.append(el("li", { class: "empty" }, T("queue.empty")));
+    main.replaceChildren(tabs, urgent, list);
+    const unread = data.tickets.filter((t) => t.unread).length;
+    notify(unread);
+  }
+
+  let lastUnread = 0;
+  function notify(unread) {
+    document.title = (unread ? T("new_messages", { count: unread }) + " " : "") + T("title");
+    if (unread > lastUnread && navigator.vibrate) navigator.vibrate(200);
+    lastUnread = unread;
+  }
+
+  // ---- ticket ----
+  let revealed = false;
+  let lastMessage = -1;
+  async function reveal() {
+    revealed = true;
+    await api(`/api/staff/tickets/${TICKET}/reveal`, {}).catch((error) => flash(error.message));
+    showTicket();
+  }
+
+  function messageList(list) {
+    return list.map((m) => el("li", { class: `msg ${m.sender}` }, el("small", {}, `${T("sender." + m.sender)} ${localTime(m.at)}`), el("div", {}, m.text)));
+  }
+
+  async function showTicket(partial) {
+    const data = await api(`/api/staff/tickets/${TICKET}${revealed ? "?reveal=1" : ""}`);
+    if (partial) {
+      // The member is typing: refresh the conversation only, and keep their place.
+      const box = document.getElementById("messages");
+      if (box) box.replaceChildren(...messageList(data.messages));
+      return;
+    }
+    const t = data.ticket;
+    const newest = data.messages.length ? data.messages[data.messages.length - 1].id : 0;
+    const keepDraft = document.getElementById("reply-text")?.value || "";
+    const head = el(
+      "section",
+      { class: "ticket-head" },
+      el("a", { href: "/staff", class: "back" }, T("ticket.back")),
+      el("h1", {}, t.number, " ", el("span", { class: `status ${t.status}`, id: "status" }, T("status." + t.status))),
+      badges(t),
+      el("p", {}, `${t.station} · ${T("reason." + t.reason)} · ${T("ticket.channel", { channel: data.channel })}`),
+      el("p", {}, T("ticket.waited", { time: duration(t.waiting_seconds) })),
+      t.claimed_by ? el("p", {}, T("ticket.claimed_by", { name: t.claimed_by })) : null,
+      t.resolution ? el("p", { class: "resolution" }, T("ticket.resolution", { note: t.resolution })) : null,
+      t.rating ? el("p", { class: "rating" }, T("ticket.rating", { stars: t.rating })) : null,
+    );
+    const conversation = el(
+      "section",
+      { class: "conversation" },
+      el("h2", {}, T("ticket.conversation")),
+      el(
+        "p",
+        { class: "masking" },
+        data.revealed ? T("ticket.revealed") : T("ticket.masked"),
+        " ",
+        data.revealed ? null : el("button", { type: "button", class: "link", id: "reveal", onclick: reveal }, T("ticket.reveal")),
+      ),
+      el("ol", { class: "messages", id: "messages" }, messageList(data.messages)),
+    );
+    main.replaceChildren(head, actions(t, keepDraft), conversation, history(data.timeline), others(data.other_tickets));
+    if (newest !== lastMessage) {
+      const box = document.getElementById("messages");
+      box.scrollTop = box.scrollHeight;
+      lastMessage = newest;
+    }
+  }
+
+  function act(path, body) {
+    return api(`/api/staff/tickets/${TICKET}/${path}`, body || {}).then(showTicket, (error) => flash(error.message));
+  }
+
+  function actions(t, draft) {
+    const box = el("section", { class: "actions" });
+    if (t.status === "resolved") {
+      box.append(el("button", { type: "button", id: "reopen", onclick: () => act("reopen") }, T("action.reopen")));
+      return box;
+    }
+    if (!t.mine) box.append(el("button", { type: "button", id: "claim", onclick: () => act("claim") }, T("action.claim")));
+    const text = el("textarea", { id: "reply-text", rows: 3, maxlength: 2000, placeholder: T("action.reply_placeholder") });
+    text.value = draft;
+    box.append(
+      el(
+        "form",
+        { class: "reply", onsubmit: (event) => { event.preventDefault(); if (text.value.trim()) act("reply", { text: text.value }).then(() => { const now = document.getElementById("reply-text"); if (now) now.value = ""; }); } },
+        text,
+        el("button", { type: "submit", id: "send" }, T("action.send")),
+      ),
+      canned(text),
+    );
+    const note = el("input", { id: "resolve-note", maxlength: 2000, placeholder: T("action.note_placeholder") });
+    box.append(
+      el("form", { class: "resolve", onsubmit: (event) => { event.preventDefault(); act("resolve", { note: note.value }); } }, note, el("button", { type: "submit", id: "resolve" }, T("action.resolve"))),
+      transfer(),
+    );
+    return box;
+  }
+
+  function canned(target) {
+    const results = el("ul", { class: "canned-results" });
+    const search = el("input", { type: "search", id: "canned-search", placeholder: T("action.canned_search") });
+    async function find() {
+      const found = await api(`/api/staff/canned?q=${encodeURIComponent(search.value)}`).catch(() => []);
+      results.replaceChildren(
+        ...found.map((entry) =>
+          el("li", {}, el("button", { type: "button", class: "link", onclick: () => { target.value = entry.answer; target.focus(); } }, T("action.canned_pick")), " ", entry.title),
+        ),
+      );
+    }
+    search.addEventListener("change", find);
+    search.addEventListener("keyup", (event) => { if (event.key === "Enter") find(); });
+    return el("details", { class: "canned" }, el("summary", {}, T("action.canned")), search, results);
+  }
+
+  let stations = null;
+  function transfer() {
+    const select = el("select", { id: "transfer-to" });
+    const note = el("input", { id: "transfer-note", maxlength: 2000, placeholder: T("action.transfer_note") });
+    const fill = (list) => select.replaceChildren(...list.map((s) => el("option", { value: s.id }, s.name)));
+    if (stations) fill(stations);
+    else api("/api/staff/stations").then((list) => { stations = list; fill(list); });
+    return el(
+      "form",
+      { class: "transfer", onsubmit: (event) => { event.preventDefault(); act("transfer", { station_id: select.value, note: note.value }).then(() => (location.href = "/staff")); } },
+      el("label", {}, T("action.transfer_to"), " ", select),
+      note,
+      el("button", { type: "submit", id: "transfer" }, T("action.transfer")),
+    );
+  }
+
+  function history(entries) {
+    return el(
+      "details",
+      { class: "history" },
+      el("summary", {}, T("ticket.history")),
+      el("ol", {}, entries.map((e) => el("li", {}, `${localTime(e.at)} ${e.who || T("audit.system")} · ${T("audit." + e.action)}`))),
+    );
+  }
+
+  function others(list) {
+    if (!list.length) return null;
+    return el(
+      "section",
+      { class: "others" },
+      el("h2", {}, T("ticket.other")),
+      el("ul", {}, list.map((t) => el("li", {}, el("a", { href: `/staff/tickets/${t.id}` }, t.number), ` ${T("status." + t.status)} · ${t.station}`))),
+    );
+  }
+
+  // ---- ratings and audit ----
+  async function showRatings() {
+    const rows = await api("/api/staff/ratings");
+    const table = el(
+      "table",
+      {},
+      el("tr", {}, el("th", {}, T("ratings.station")), el("th", {}, T("ratings.count")), el("th", {}, T("ratings.average")), el("th", {}, T("ratings.stars"))),
+      rows.map((r) => el("tr", {}, el("td", {}, r.station), el("td", {}, r.count), el("td", {}, r.average.toFixed(2)), el("td", {}, [1, 2, 3, 4, 5].map((n) => r.stars[n] || 0).join(" / ")))),
+    );
+    main.replaceChildren(el("h1", {}, T("ratings.title")), rows.length ? table : el("p", {}, T("ratings.none")));
+  }
+
+  async function showAudit() {
+    const rows = await api("/api/staff/audit");
+    main.replaceChildren(
+      el("h1", {}, T("audit.title")),
+      el(
+        "table",
+        {},
+        el("tr", {}, el("th", {}, T("audit.when")), el("th", {}, T("audit.who")), el("th", {}, T("audit.what"))),
+        rows.map((e) => el("tr", {}, el("td", {}, localTime(e.at)), el("td", {}, e.who || T("audit.system")), el("td", {}, T("audit." + e.action), e.ticket_id ? el("a", { href: `/staff/tickets/${e.ticket_id}` }, ` #${e.ticket_id}`) : null))),
+      ),
+    );
+  }
+
+  // ---- login ----
+  function showLogin() {
+    const user = el("input", { id: "username", name: "username", autocomplete: "username", required: true, autocapitalize: "none" });
+    const pass = el("input", { id: "password", name: "password", type: "password", autocomplete: "current-password", required: true });
+    const form = el(
+      "form",
+      {
+        class: "login",
+        onsubmit: async (event) => {
+          event.preventDefault();
+          try {
+            await api("/api/staff/login", { username: user.value, password: pass.value });
+            location.href = "/staff";
+          } catch (error) {
+            pass.value = "";
+            flash(error.message);
+          }
+        },
+      },
+      el("h1", {}, T("login.title")),
+      el("label", {}, T("login.username"), user),
+      el("label", {}, T("login.password"), pass),
+      el("button", { type: "submit", id: "login" }, T("login.submit")),
+      el("button", { type: "button", class: "link", onclick: switchLanguage }, T("nav.language")),
+    );
+    main.replaceChildren(form);
+  }
+
+  // ---- start ----
+  const PAGES = { queue: showQueue, ticket: showTicket, ratings: showRatings, audit: showAudit };
+  async function refresh() {
+    // Polling stands in for push: it works through any proxy and on a phone that sleeps.
+    const typing = document.activeElement && ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
+    if (document.visibilityState === "visible" && !(typing && PAGE !== "ticket")) {
+      await PAGES[PAGE](typing).catch((error) => flash(error.message));
+    }
+    setTimeout(refresh, POLL_MS);
+  }
+
+  async function start() {
+    if (PAGE === "login") return showLogin();
+    if (PAGE === "missing") {
+      main.replaceChildren(el("p", { class: "missing" }, T("missing")), el("a", { href: "/staff" }, T("ticket.back")));
+      return;
+    }
+    try {
+      header(await api("/api/staff/me"));
+      await PAGES[PAGE]();
+    } catch (error) {
+      flash(error.message);
+    }
+    document.body.dataset.ready = "1";
+    setTimeout(refresh, POLL_MS);
+  }
+  start();
+})();
