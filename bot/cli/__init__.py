@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import policies_cmd, requests_cmd, server_cmd, settings_cmd, understanding_cmd
+from bot.cli import (
+    policies_cmd,
+    requests_cmd,
+    server_cmd,
+    settings_cmd,
+    staff_cmd,
+    understanding_cmd,
+)
 
 app = typer.Typer(
     name="vetbot",
@@ -15,6 +22,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(policies_cmd.app, name="policies")
+app.add_typer(staff_cmd.app, name="staff")
 understanding_cmd.register(app)
 server_cmd.register(app)
 requests_cmd.register(app)

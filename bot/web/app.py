@@ -26,7 +26,10 @@ from bot.knowledge import KnowledgeStore
 from bot.metrics import Metrics
 from bot.outbox import OutboxWorker
 from bot.reminders import Reminders
-from bot.web import chat_api, ops, page
+from bot.staff import escalation
+from bot.staff.desk import Desk
+from bot.staff.escalation import Clock
+from bot.web import chat_api, ops, page, staff_pages
 from bot.web.channels import (
     CHANNELS,
     ChannelHost,
@@ -50,9 +53,13 @@ log = logging.getLogger(__name__)
 
 
 def create_app(
-    settings: Settings | None = None, channels: tuple[ChannelMount, ...] = CHANNELS
+    settings: Settings | None = None,
+    channels: tuple[ChannelMount, ...] = CHANNELS,
+    *,
+    clock: Clock = utcnow,
 ) -> FastAPI:
-    """The app for `settings`, with every configured channel of `channels` mounted."""
+    """The app for `settings`, with every configured channel of `channels` mounted. `clock`
+    is what the staff console and ticket escalation take as now (tests pass their own)."""
     settings = settings or get_settings()
     handle = EngineHandle()
     outbox: list[OutboxWorker] = []  # set at start-up; channels queue late replies through it
@@ -90,6 +97,12 @@ def create_app(
                 start("outbox", worker.run(stop))
             start("prune-dedupe", _prune_dedupe(database, stop))
             start("reminders", Reminders(database, knowledge).run(stop))
+            start(
+                "escalation",
+                escalation.run(
+                    database, lambda: Desk.of(knowledge.current.kb, settings), stop, clock
+                ),
+            )
             for step in host.on_start:
                 await step()
             log.info(
@@ -113,11 +126,13 @@ def create_app(
         summary="Self-service assistant for veterans: chat API, health and metrics.",
         lifespan=lifespan,
     )
+    app.state.clock = clock
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_middleware(BodyLimit, max_bytes=MAX_API_BODY)
     app.include_router(chat_api.router)
     app.include_router(ops.router)
     app.include_router(page.router)
+    staff_pages.install(app)
     for router in host.routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
