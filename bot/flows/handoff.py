@@ -23,7 +23,7 @@ from bot.staff.intake import HANDOFF, Opened, open_or_join, rate
 from bot.staff.routing import route
 from bot.turn import Turn
 from intents.decision import Answer, Clarify, Intent
-from policies.schema import Level
+from policies.schema import Level, Station
 from storage.repositories.tickets import Tickets
 
 NAME = HANDOFF
@@ -39,30 +39,14 @@ async def start(
     category: str | None = None,
     level: Level = "village",
     lead: tuple[str, ...] = (),
-    request_id: int | None = None,
 ) -> Outbound:
     """Open or join the conversation's ticket and say what happens next.
 
     `level` is where the matter is handled (an entry's or request type's `station_level`);
     "village" keeps it at the user's own station. `lead` lines come first.
     """
-    desk = Desk.of(turn.kb, turn.settings, turn.messages)
-    now = turn.inbound.received_at
-    opened = await open_or_join(
-        turn.session,
-        desk,
-        conversation_id=turn.state.id,
-        user_id=turn.state.user_id,
-        station=route(turn.kb, turn.state.station_id, level, urgent=urgent),
-        category=category or reason,
-        reason=reason,
-        urgent=urgent,
-        summary=turn.inbound.text or "",
-        now=now,
-        request_id=request_id,
-    )
-    turn.state.flow, turn.state.step = NAME, "talk"
-    turn.state.values = {"ticket": opened.ticket.id}
+    station = route(turn.kb, turn.state.station_id, level, urgent=urgent)
+    desk, opened = await _open(turn, station, category or reason, reason, urgent, None)
     turn.outcome = "urgent" if urgent else "handoff"
     lines = list(lead)
     if urgent:
@@ -72,6 +56,43 @@ async def start(
     lines += [_next_steps(turn, desk, opened), *contact_lines(turn), turn.text("handoff.menu_hint")]
     # No options: while staff have the matter, a digit the user types is a word for staff.
     return turn.reply(*lines)
+
+
+async def for_request(
+    turn: Turn, *, request_id: int, station: Station, category: str, urgent: bool
+) -> str:
+    """A filed request whose type needs staff (`needs_staff`: grievances, complaints) gets a
+    ticket in the queue of the station handling it; the line saying what happens next."""
+    where = turn.kb.county_station() if urgent else station
+    desk, opened = await _open(turn, where, category, "request", urgent, request_id)
+    return _next_steps(turn, desk, opened)
+
+
+async def _open(
+    turn: Turn,
+    station: Station,
+    category: str,
+    reason: str,
+    urgent: bool,
+    request_id: int | None,
+) -> tuple[Desk, Opened]:
+    desk = Desk.of(turn.kb, turn.settings, turn.messages)
+    opened = await open_or_join(
+        turn.session,
+        desk,
+        conversation_id=turn.state.id,
+        user_id=turn.state.user_id,
+        station=station,
+        category=category,
+        reason=reason,
+        urgent=urgent,
+        summary=turn.inbound.text or "",
+        now=turn.inbound.received_at,
+        request_id=request_id,
+    )
+    turn.state.flow, turn.state.step = NAME, "talk"
+    turn.state.values = {"ticket": opened.ticket.id}
+    return desk, opened
 
 
 async def receive(turn: Turn, text: str, understand: Understand) -> list[Outbound] | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.channels.base import Option, Outbound
+from bot.flows import handoff
 from bot.flows.base import Flow
 from bot.forms.shown import Shown
 from bot.forms.validate import Invalid, check, check_phone, find_station, normalise
@@ -258,9 +259,19 @@ class RequestFlow(Flow):
         turn.state.leave_flow()
         turn.outcome = "request"
         shown = self._shown(turn)
+        staff = ""
+        if request_type.needs_staff or request_type.urgent:  # a person takes it up: a ticket
+            staff = await handoff.for_request(
+                turn,
+                request_id=filed.id,
+                station=station,
+                category=request_type.id,
+                urgent=request_type.urgent,
+            )
         return [
             turn.reply(
                 turn.text("form.filed", number=filed.number, station=shown.station(station.id)),
+                staff,
                 turn.text("form.after_filing"),
                 options=[turn.option("menu.status", "status"), turn.option("menu.back", "menu")],
             )

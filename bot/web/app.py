@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
 from bot.channels.base import ConversationKey, Outbound
+from bot.channels.web_sender import WebSender
 from bot.config import Settings, get_settings
 from bot.engine import Engine
 from bot.knowledge import KnowledgeStore
@@ -81,7 +82,8 @@ def create_app(
             knowledge = await KnowledgeStore.open(settings.policies_dir)
             metrics = Metrics()
             engine = Engine(database, knowledge, settings, metrics=metrics)
-            worker = OutboxWorker(database, host.senders)
+            # The web chat is always on; its sender writes into the log the page polls.
+            worker = OutboxWorker(database, {**host.senders, "web": WebSender(database)})
             outbox[:] = [worker]
             handle.bind(engine)
             app.state.services = Services(settings, database, knowledge, engine, metrics, worker)
@@ -93,8 +95,7 @@ def create_app(
 
             if settings.watch_policies:
                 start("kb-watch", knowledge.watch(stop))
-            if host.senders:
-                start("outbox", worker.run(stop))
+            start("outbox", worker.run(stop))
             start("prune-dedupe", _prune_dedupe(database, stop))
             start("reminders", Reminders(database, knowledge).run(stop))
             start(

@@ -8,6 +8,7 @@ through it, and one outside their stations answers 404 exactly like one that doe
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
@@ -17,7 +18,7 @@ from pydantic import BaseModel, Field
 from bot.errors import ActionRefused
 from bot.staff import accounts
 from bot.staff import tickets as work
-from bot.staff.permissions import may_read_audit, visible_stations
+from bot.staff.permissions import may_read_audit, sees, visible_stations
 from bot.web.services import ServicesDep
 from bot.web.staff_auth import (
     COOKIE,
@@ -29,9 +30,12 @@ from bot.web.staff_auth import (
     set_session_cookie,
     staff_text,
 )
+from bot.web.staff_casework import request_row, visit_row
 from bot.web.staff_views import iso, messages, ticket_row, timeline
 from storage.models import Ticket
 from storage.repositories.audit import AuditLog
+from storage.repositories.bookings import Bookings
+from storage.repositories.requests import Requests
 from storage.repositories.staff import StaffAccounts
 from storage.repositories.tickets import Tickets
 from storage.repositories.transcript import Transcript
@@ -261,6 +265,9 @@ async def _detail(session: Any, c: Console, found: Ticket, *, revealed: bool) ->
     history = await AuditLog(session).for_ticket(found.id)
     others = [t for t in await repo.of_user(found.user_id) if t.id != found.id]
     names = await _names(session)
+    sees_it = partial(sees, c.desk.kb, c.staff)
+    filed = await Requests(session).of_user(found.user_id)
+    visits = await Bookings(session).of_user(found.user_id)
     return {
         "ticket": ticket_row(found, c.desk, c.staff, c.lang, c.now, names),
         "channel": to.channel,
@@ -271,6 +278,9 @@ async def _detail(session: Any, c: Console, found: Ticket, *, revealed: bool) ->
         "other_tickets": [
             ticket_row(t, c.desk, c.staff, c.lang, c.now, names)
             for t in others
-            if t.station_id in (visible_stations(c.desk.kb, c.staff) or {t.station_id})
+            if sees_it(t.station_id)
         ],
+        # Only what the member may see: a user's matters elsewhere are not theirs to read.
+        "requests": [request_row(f, c.desk, c.lang) for f in filed if sees_it(f.station_id)],
+        "bookings": [visit_row(v, c.desk, c.lang) for v in visits if sees_it(v.place.station_id)],
     }

@@ -15,11 +15,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from bot.errors import ActionRefused, NotVisible
 from bot.messages import catalogue
+from bot.staff import casework
 from bot.staff import tickets as work
 from bot.staff.permissions import may_read_audit
 from bot.web.page import STATIC
 from bot.web.staff_api import router as api_router
 from bot.web.staff_auth import Console, ConsoleDep, NotLoggedIn, language, staff_text
+from bot.web.staff_casework import router as casework_router
 
 SHELL = STATIC / "staff.html"
 HEADERS = {
@@ -34,12 +36,13 @@ router = APIRouter(prefix="/staff", include_in_schema=False)
 
 
 def shell(
-    lang: str, page: str, *, csrf: str = "", ticket: int = 0, status: int = 200
+    lang: str, page: str, *, csrf: str = "", ticket: int | str = 0, status: int = 200
 ) -> HTMLResponse:
+    # The console's own sentences, and the names of request and visit states.
     texts = {
-        key[len("staff.") :]: text
+        key.removeprefix("staff."): text
         for key, text in catalogue().texts[lang].items()
-        if key.startswith("staff.")
+        if key.startswith(("staff.", "state.", "visit."))
     }
     # JSON inside <script> must not be able to close the tag.
     data = json.dumps(texts, ensure_ascii=False).replace("</", "<\\/")
@@ -48,7 +51,7 @@ def shell(
         .replace("{{lang}}", "zh-CN" if lang == "zh" else "en")
         .replace("{{page}}", page)
         .replace("{{csrf}}", csrf)
-        .replace("{{ticket}}", str(ticket))
+        .replace("{{ticket}}", escape(str(ticket)))
         .replace("{{title}}", escape(texts["title"]))
         .replace("{{texts}}", data)
     )
@@ -71,6 +74,13 @@ async def ticket_page(ticket_id: int, c: ConsoleDep) -> Response:
     async with c.services.database.transaction() as session:
         await work.seen(session, c.desk, c.staff, ticket_id, c.now)  # NotVisible: 404
     return shell(c.lang, "ticket", csrf=c.csrf, ticket=ticket_id)
+
+
+@router.get("/requests/{number}")
+async def request_page(number: str, c: ConsoleDep) -> Response:
+    async with c.services.database.transaction() as session:
+        await casework.request(session, c.desk, c.staff, number)  # NotVisible: 404
+    return shell(c.lang, "request", csrf=c.csrf, ticket=number)
 
 
 @router.get("/ratings")
@@ -116,6 +126,7 @@ async def _refused(request: Request, exc: Exception) -> Response:
 def install(app: FastAPI) -> None:
     """Mount the console's pages and API on `app`."""
     app.include_router(api_router)
+    app.include_router(casework_router)
     app.include_router(router)
     app.add_exception_handler(NotLoggedIn, _not_logged_in)
     app.add_exception_handler(NotVisible, _not_visible)

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from staffing import Clock
+from staffing import FIXTURE_KB, Clock
 
 from bot.config import Settings
 from bot.engine import Engine
 from bot.knowledge import Knowledge, KnowledgeStore
 from bot.staff.desk import Desk
 from storage.database import Database
-
-FIXTURE_KB = Path(__file__).parents[1] / "bot" / "fixture_policies"
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from bot.channels.base import ConversationKey, Inbound, Outbound
 from bot.engine import Engine
@@ -14,6 +15,7 @@ from storage.repositories.conversations import Conversations, ConversationState
 from storage.repositories.staff import StaffAccount, StaffAccounts
 from storage.repositories.tickets import Tickets
 
+FIXTURE_KB = Path(__file__).parents[1] / "bot" / "fixture_policies"
 PASSWORD = "correct horse battery"
 # Monday 1 December 2025, 10:00 in the county (02:00 UTC): a working day, inside 09:00-17:00.
 MONDAY_10 = datetime(2025, 12, 1, 2, 0, tzinfo=UTC)

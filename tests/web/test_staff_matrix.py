@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 import pytest_asyncio
@@ -17,7 +18,9 @@ from bot.staff.desk import Desk
 from bot.staff.intake import open_or_join
 from policies.loader import load
 from storage.database import Database
+from storage.repositories.bookings import Bookings, Contact, Place
 from storage.repositories.conversations import Conversations
+from storage.repositories.requests import Requests
 from storage.repositories.tickets import Tickets
 
 STATIONS = ("county", "tongshi", "wukou", "tongshi_village")  # the fixture's tree
@@ -38,7 +41,33 @@ def sees(role: str, station: str, ticket_station: str) -> bool:
 class World:
     def __init__(self, url: str, database: Database, tickets: dict[str, int]) -> None:
         self.url, self.database, self.tickets = url, database, tickets
+        self.requests: dict[str, str] = {}  # station → request number
+        self.bookings: dict[str, str] = {}  # station → booking number
         self.members: dict[tuple[str, str], Member] = {}
+
+
+async def _casework(world: World, station: str, user_id: int, chat: str) -> None:
+    """A request and a booking at `station` by the user of that station's ticket."""
+    async with world.database.transaction() as session:
+        filed = await Requests(session).file(
+            prefix="PJ",
+            year=2025,
+            user_id=user_id,
+            type_id="preferential_card",
+            station_id=station,
+            answers={"name": f"来自{station}", "phone": "13812345678"},
+            language="zh",
+            channel="web",
+            chat_id=chat,
+            external_user_id=chat,
+        )
+        contact = Contact(user_id, "zh", "web", chat, chat)
+        place = Place(station, MONDAY_10.date() + timedelta(days=1), "上午")
+        visit = await Bookings(session).book(
+            place, 5, number_prefix="PJY", service="优待证", contact=contact, remind_at=None
+        )
+        assert visit is not None
+    world.requests[station], world.bookings[station] = filed.number, visit.number
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -56,7 +85,7 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
     )
     desk = Desk.of(load(settings.policies_dir), settings)
     async with console_server(settings, Clock()) as (url, database):
-        tickets = {}
+        tickets, users = {}, {}
         for station in STATIONS:
             async with database.transaction() as session:
                 state = await Conversations(session).open("web", f"u-{station}", f"u-{station}")
@@ -73,7 +102,10 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
                     now=MONDAY_10,
                 )
                 tickets[station] = opened.ticket.id
+                users[station] = state.user_id
         world = World(url, database, tickets)
+        for station in STATIONS:
+            await _casework(world, station, users[station], f"u-{station}")
         for station, role in itertools.product(STATIONS, ROLES):
             await add_staff(database, f"{role}.{station}", station, role)
             world.members[station, role] = await Member.login(url, f"{role}.{station}")
@@ -166,3 +198,59 @@ async def test_ratings_only_of_stations_the_member_sees(
     member = world.members[station, role]
     shown = {r["station_id"] for r in (await member.get("/api/staff/ratings")).json()}
     assert shown == {s for s in STATIONS if sees(role, station, s)}
+
+
+@pytest.mark.parametrize(("station", "role"), CASES)
+async def test_requests_and_bookings_lists_hold_only_what_the_member_sees(
+    world: World, station: str, role: str
+) -> None:
+    member = world.members[station, role]
+    requests = {r["number"] for r in (await member.get("/api/staff/requests")).json()}
+    bookings = {v["number"] for v in (await member.get("/api/staff/bookings")).json()}
+    seen = [s for s in STATIONS if sees(role, station, s)]
+    assert requests == {world.requests[s] for s in seen}
+    assert bookings == {world.bookings[s] for s in seen}
+
+
+@pytest.mark.parametrize(("station", "role"), CASES)
+async def test_each_request_and_booking_through_pages_and_api(
+    world: World, station: str, role: str
+) -> None:
+    member = world.members[station, role]
+    for other in STATIONS:
+        number, booking = world.requests[other], world.bookings[other]
+        expected = 200 if sees(role, station, other) else 404
+        reads = {
+            "api": (await member.get(f"/api/staff/requests/{number}")).status_code,
+            "page": (await member.get(f"/staff/requests/{number}")).status_code,
+            "reveal": (await member.post(f"/api/staff/requests/{number}/reveal")).status_code,
+        }
+        assert reads == dict.fromkeys(reads, expected), (other, reads)
+        if expected == 200:
+            continue
+        moved = await member.post(f"/api/staff/requests/{number}/state", {"state": "accepted"})
+        ended = await member.post(f"/api/staff/bookings/{booking}/state", {"state": "no_show"})
+        assert (moved.status_code, ended.status_code) == (404, 404)
+        assert moved.json() == ended.json()  # nothing tells a hidden one from a missing one
+
+
+@pytest.mark.parametrize(("station", "role"), CASES)
+async def test_a_tickets_page_shows_only_the_users_matters_the_member_sees(
+    world: World, station: str, role: str
+) -> None:
+    member = world.members[station, role]
+    for other, ticket in world.tickets.items():
+        if not sees(role, station, other):
+            continue
+        detail = (await member.get(f"/api/staff/tickets/{ticket}")).json()
+        assert [r["number"] for r in detail["requests"]] == [world.requests[other]]
+        assert [v["number"] for v in detail["bookings"]] == [world.bookings[other]]
+
+
+async def test_no_request_or_booking_changed(world: World) -> None:
+    async with world.database.transaction() as session:
+        for station in STATIONS:
+            filed = await Requests(session).get(world.requests[station])
+            visit = await Bookings(session).get(world.bookings[station])
+            assert filed is not None and filed.state == "submitted"
+            assert visit is not None and visit.state == "booked"

@@ -5,6 +5,7 @@
   const TEXTS = JSON.parse(document.getElementById("texts").textContent);
   const PAGE = document.body.dataset.page;
   const TICKET = Number(document.body.dataset.ticket || 0);
+  const SUBJECT = document.body.dataset.ticket || "";
   const CSRF = document.querySelector("meta[name=csrf]").content;
   const main = document.getElementById("main");
   const top = document.getElementById("top");
@@ -111,11 +112,11 @@
   // ---- queue ----
   let view = sessionStorage.getItem("view") || "waiting";
   async function showQueue() {
-    const data = await api(`/api/staff/queue?view=${view}`);
+    const data = await api(`/api/staff/queue?view=${TICKET_VIEWS.includes(view) ? view : "waiting"}`);
     const tabs = el(
       "nav",
       { class: "tabs" },
-      ["waiting", "live", "mine", "resolved"].map((name) =>
+      ["waiting", "live", "mine", "resolved", "requests", "bookings"].map((name) =>
         el(
           "button",
           {
@@ -129,10 +130,12 @@
             },
           },
           `${T("queue." + name)} `,
-          el("span", { class: "count" }, String(data.counts[name] ?? 0)),
+          TICKET_VIEWS.includes(name) ? el("span", { class: "count" }, String(data.counts[name] ?? 0)) : null,
         ),
       ),
     );
+    if (view === "requests") return main.replaceChildren(tabs, await requestList());
+    if (view === "bookings") return main.replaceChildren(tabs, await bookingList());
     const urgent = data.counts.urgent ? el("p", { class: "urgent-count" }, T("queue.urgent_count", { count: data.counts.urgent })) : null;
     const list = el("ul", { class: "queue" });
     for (const t of data.tickets) {
@@ -158,6 +161,118 @@
     main.replaceChildren(tabs, urgent, list);
     const unread = data.tickets.filter((t) => t.unread).length;
     notify(unread);
+  }
+
+  const TICKET_VIEWS = ["waiting", "live", "mine", "resolved"];
+
+  async function requestList() {
+    const rows = await api("/api/staff/requests");
+    const list = el("ul", { class: "queue" });
+    for (const r of rows) list.append(requestItem(r));
+    if (!rows.length) list.append(el("li", { class: "empty" }, T("queue.empty")));
+    return list;
+  }
+
+  function requestItem(r) {
+    return el(
+      "li",
+      { class: "ticket", "data-number": r.number },
+      el(
+        "a",
+        { href: `/staff/requests/${encodeURIComponent(r.number)}` },
+        el("span", { class: "number" }, r.number),
+        el("span", { class: "badge" }, T("state." + r.state)),
+        el("span", { class: "station" }, r.station),
+        el("span", { class: "summary" }, r.title),
+        el("span", { class: "waited" }, localTime(r.created_at)),
+      ),
+    );
+  }
+
+  async function bookingList() {
+    const rows = await api("/api/staff/bookings");
+    const list = el("ul", { class: "queue" });
+    for (const v of rows) list.append(visitItem(v, true));
+    if (!rows.length) list.append(el("li", { class: "empty" }, T("queue.empty")));
+    return list;
+  }
+
+  function visitItem(v, actionable) {
+    const buttons =
+      actionable && v.state === "booked"
+        ? ["attended", "no_show"].map((state) =>
+            el(
+              "button",
+              {
+                type: "button",
+                class: "small",
+                "data-action": state,
+                onclick: () =>
+                  api(`/api/staff/bookings/${encodeURIComponent(v.number)}/state`, { state }).then(showQueue, (error) => flash(error.message)),
+              },
+              T("booking." + state),
+            ),
+          )
+        : [];
+    return el(
+      "li",
+      { class: "ticket visit", "data-number": v.number },
+      el(
+        "div",
+        { class: "row" },
+        el("span", { class: "number" }, v.number),
+        el("span", { class: "badge" }, T("visit." + v.state)),
+        el("span", { class: "station" }, `${v.station} · ${v.day} ${v.slot}`),
+        el("span", { class: "summary" }, v.service),
+        ...buttons,
+      ),
+    );
+  }
+
+  // ---- one request ----
+  const NEXT = { submitted: ["accepted", "rejected"], accepted: ["in_progress", "done", "rejected"], in_progress: ["done", "rejected"], done: [], rejected: [] };
+  let requestRevealed = null;
+  async function showRequest() {
+    if (requestRevealed) return; // revealed data stays on screen until the member moves on
+    await renderRequest(await api(`/api/staff/requests/${encodeURIComponent(SUBJECT)}`));
+  }
+
+  async function renderRequest(data) {
+    const r = data.request;
+    const note = el("input", { id: "request-note", maxlength: 1000, placeholder: T("request.note_placeholder") });
+    const move = (state) =>
+      api(`/api/staff/requests/${encodeURIComponent(r.number)}/state`, { state, note: note.value }).then(
+        () => { requestRevealed = null; showRequest(); },
+        (error) => flash(error.message),
+      );
+    main.replaceChildren(
+      el(
+        "section",
+        { class: "ticket-head" },
+        el("a", { href: "/staff", class: "back" }, T("ticket.back")),
+        el("h1", {}, `${T("request.title")} ${r.number} `, el("span", { class: "status", id: "status" }, T("state." + r.state))),
+        el("p", {}, `${r.title} · ${r.station} · ${T("ticket.channel", { channel: r.channel })}`),
+      ),
+      NEXT[r.state].length
+        ? el("section", { class: "actions" }, el("form", { class: "resolve", onsubmit: (event) => event.preventDefault() }, note, ...NEXT[r.state].map((state) => el("button", { type: "button", id: `to-${state}`, onclick: () => move(state) }, T("request." + state)))))
+        : null,
+      el(
+        "section",
+        { class: "conversation" },
+        el("h2", {}, T("request.answers")),
+        el(
+          "p",
+          { class: "masking" },
+          data.revealed ? T("ticket.revealed") : T("ticket.masked"),
+          " ",
+          data.revealed
+            ? null
+            : el("button", { type: "button", class: "link", id: "reveal", onclick: async () => { requestRevealed = await api(`/api/staff/requests/${encodeURIComponent(r.number)}/reveal`, {}); renderRequest(requestRevealed); } }, T("ticket.reveal")),
+        ),
+        el("dl", { class: "answers" }, data.answers.map((a) => [el("dt", {}, a.label), el("dd", {}, a.value)])),
+      ),
+      el("details", { class: "history", open: true }, el("summary", {}, T("request.history")), el("ol", {}, data.history.map((e) => el("li", {}, `${localTime(e.at)} ${e.who} · ${T("state." + e.state)}${e.note ? " · " + e.note : ""}`)))),
+    );
   }
 
   let lastUnread = 0;
@@ -216,7 +331,11 @@
       ),
       el("ol", { class: "messages", id: "messages" }, messageList(data.messages)),
     );
-    main.replaceChildren(head, actions(t, keepDraft), conversation, history(data.timeline), others(data.other_tickets));
+    const theirs = [
+      data.requests.length ? el("section", { class: "others" }, el("h2", {}, T("ticket.requests")), el("ul", { class: "queue" }, data.requests.map(requestItem))) : null,
+      data.bookings.length ? el("section", { class: "others" }, el("h2", {}, T("ticket.bookings")), el("ul", { class: "queue" }, data.bookings.map((v) => visitItem(v, false)))) : null,
+    ];
+    main.replaceChildren(head, actions(t, keepDraft), conversation, ...theirs, history(data.timeline), others(data.other_tickets));
     if (newest !== lastMessage) {
       const box = document.getElementById("messages");
       box.scrollTop = box.scrollHeight;
@@ -359,7 +478,7 @@
   }
 
   // ---- start ----
-  const PAGES = { queue: showQueue, ticket: showTicket, ratings: showRatings, audit: showAudit };
+  const PAGES = { queue: showQueue, ticket: showTicket, request: showRequest, ratings: showRatings, audit: showAudit };
   async function refresh() {
     // Polling stands in for push: it works through any proxy and on a phone that sleeps.
     const typing = document.activeElement && ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
