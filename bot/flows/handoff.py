@@ -113,6 +113,8 @@ async def receive(turn: Turn, text: str, understand: Understand) -> list[Outboun
         turn.state.leave_flow()
         return None
     ticket.last_user_at = ticket.updated_at = turn.inbound.received_at
+    if not ticket.summary:  # opened from a button: the first words tell staff what it is about
+        ticket.summary = text[:500]
     if ticket.status == "live":
         turn.outcome = "relayed"
         return []  # the staff member sees it in the console; the bot keeps out of the way

@@ -119,6 +119,7 @@ async def test_messages_join_the_ticket_and_live_ones_are_only_relayed(
     await veteran.say("转人工")
     [noted] = await veteran.say("我的补助三个月没到账了")
     assert "这条留言会转给工作人员" in noted.text
+    assert (await open_ticket(engine.database, 1)).summary == "转人工"
     [answered] = await veteran.say("优待证怎么办理")  # the bot still answers what it can
     assert "测试答案" in answered.text
     staff = await add_staff(engine.database, "li", "county")
@@ -206,6 +207,16 @@ async def test_someone_elses_rating_button_does_nothing(
     [reply] = await Veteran(engine, clock, "b").say(payload="rate:1:1")
     assert "已经评价过或已不能评价" in reply.text
     assert (await open_ticket(engine.database, 1)).rating is None
+
+
+async def test_a_ticket_opened_from_a_button_takes_the_first_words_as_its_summary(
+    engine: Engine, clock: Clock
+) -> None:
+    veteran = Veteran(engine, clock)
+    await veteran.say(payload="handoff")
+    await veteran.say("补助没到账")
+    await veteran.say("还有一件事")
+    assert (await open_ticket(engine.database, 1)).summary == "补助没到账"
 
 
 async def test_cancel_leaves_the_chat_but_not_the_ticket(engine: Engine, clock: Clock) -> None:

@@ -66,6 +66,11 @@
     return iso ? new Date(iso).toLocaleString(document.documentElement.lang, { hour12: false }) : "";
   }
 
+  // replaceChildren turns null into the text "null": leave out the parts a page does not have.
+  function show(...parts) {
+    main.replaceChildren(...parts.filter((part) => part !== null && part !== undefined));
+  }
+
   function flash(message) {
     const box = el("div", { class: "flash", role: "alert" }, message);
     main.prepend(box);
@@ -74,12 +79,14 @@
 
   function header(me) {
     top.replaceChildren(
+      ...[
       el("a", { href: "/staff", class: "brand" }, T("nav.queue")),
       el("a", { href: "/staff/ratings" }, T("nav.ratings")),
       me.audit ? el("a", { href: "/staff/audit" }, T("nav.audit")) : null,
       el("span", { class: "who" }, `${me.name} · ${T("role." + me.role)} · ${me.station}`),
       el("button", { type: "button", class: "link", onclick: switchLanguage }, T("nav.language")),
       el("button", { type: "button", class: "link", id: "logout", onclick: logout }, T("nav.logout")),
+      ].filter(Boolean),
     );
   }
 
@@ -134,8 +141,8 @@
         ),
       ),
     );
-    if (view === "requests") return main.replaceChildren(tabs, await requestList());
-    if (view === "bookings") return main.replaceChildren(tabs, await bookingList());
+    if (view === "requests") return show(tabs, await requestList());
+    if (view === "bookings") return show(tabs, await bookingList());
     const urgent = data.counts.urgent ? el("p", { class: "urgent-count" }, T("queue.urgent_count", { count: data.counts.urgent })) : null;
     const list = el("ul", { class: "queue" });
     for (const t of data.tickets) {
@@ -158,7 +165,7 @@
       );
     }
     if (!data.tickets.length) list.append(el("li", { class: "empty" }, T("queue.empty")));
-    main.replaceChildren(tabs, urgent, list);
+    show(tabs, urgent, list);
     const unread = data.tickets.filter((t) => t.unread).length;
     notify(unread);
   }
@@ -245,7 +252,7 @@
         () => { requestRevealed = null; showRequest(); },
         (error) => flash(error.message),
       );
-    main.replaceChildren(
+    show(
       el(
         "section",
         { class: "ticket-head" },
@@ -335,7 +342,7 @@
       data.requests.length ? el("section", { class: "others" }, el("h2", {}, T("ticket.requests")), el("ul", { class: "queue" }, data.requests.map(requestItem))) : null,
       data.bookings.length ? el("section", { class: "others" }, el("h2", {}, T("ticket.bookings")), el("ul", { class: "queue" }, data.bookings.map((v) => visitItem(v, false)))) : null,
     ];
-    main.replaceChildren(head, actions(t, keepDraft), conversation, ...theirs, history(data.timeline), others(data.other_tickets));
+    show(head, actions(t, keepDraft), conversation, ...theirs, history(data.timeline), others(data.other_tickets));
     if (newest !== lastMessage) {
       const box = document.getElementById("messages");
       box.scrollTop = box.scrollHeight;
@@ -344,7 +351,7 @@
   }
 
   function act(path, body) {
-    return api(`/api/staff/tickets/${TICKET}/${path}`, body || {}).then(showTicket, (error) => flash(error.message));
+    return api(`/api/staff/tickets/${TICKET}/${path}`, body || {}).then(() => showTicket(), (error) => flash(error.message));
   }
 
   function actions(t, draft) {
@@ -433,12 +440,12 @@
       el("tr", {}, el("th", {}, T("ratings.station")), el("th", {}, T("ratings.count")), el("th", {}, T("ratings.average")), el("th", {}, T("ratings.stars"))),
       rows.map((r) => el("tr", {}, el("td", {}, r.station), el("td", {}, r.count), el("td", {}, r.average.toFixed(2)), el("td", {}, [1, 2, 3, 4, 5].map((n) => r.stars[n] || 0).join(" / ")))),
     );
-    main.replaceChildren(el("h1", {}, T("ratings.title")), rows.length ? table : el("p", {}, T("ratings.none")));
+    show(el("h1", {}, T("ratings.title")), rows.length ? table : el("p", {}, T("ratings.none")));
   }
 
   async function showAudit() {
     const rows = await api("/api/staff/audit");
-    main.replaceChildren(
+    show(
       el("h1", {}, T("audit.title")),
       el(
         "table",
@@ -474,7 +481,7 @@
       el("button", { type: "submit", id: "login" }, T("login.submit")),
       el("button", { type: "button", class: "link", onclick: switchLanguage }, T("nav.language")),
     );
-    main.replaceChildren(form);
+    show(form);
   }
 
   // ---- start ----
@@ -491,7 +498,7 @@
   async function start() {
     if (PAGE === "login") return showLogin();
     if (PAGE === "missing") {
-      main.replaceChildren(el("p", { class: "missing" }, T("missing")), el("a", { href: "/staff" }, T("ticket.back")));
+      show(el("p", { class: "missing" }, T("missing")), el("a", { href: "/staff" }, T("ticket.back")));
       return;
     }
     try {
