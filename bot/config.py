@@ -5,10 +5,11 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 import policies
+from bot.staff.hours import WorkingHours
 
 DEFAULT_KB_DIR = Path(policies.__file__).parent
 
@@ -123,6 +124,12 @@ class Settings(BaseSettings):
     wechat_api_base: str = Field(
         "https://api.weixin.qq.com", description="WeChat API server (a test fake in tests)."
     )
+
+    @field_validator("work_hours")
+    @classmethod
+    def _working_hours(cls, text: str) -> str:
+        # A typo in the bureau's hours must stop the server at start, not fail a handoff later.
+        return WorkingHours.parse(text).describe()
 
 
 @lru_cache(maxsize=1)

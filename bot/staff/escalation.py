@@ -15,6 +15,7 @@ from storage.database import Database
 from storage.errors import StorageUnavailable
 from storage.models.base import utcnow
 from storage.repositories.audit import AuditLog
+from storage.repositories.staff import StaffSessions
 from storage.repositories.tickets import Tickets
 
 Clock = Callable[[], datetime]
@@ -61,10 +62,14 @@ async def run(
     interval: float = INTERVAL,
 ) -> None:
     """Escalate every `interval` seconds until `stop` is set. `desk_of` gives the current desk
-    (the knowledge base may have been reloaded since the last run)."""
+    (the knowledge base may have been reloaded since the last run). Expired console sessions
+    are deleted on the same round, so their table never only grows."""
     while not stop.is_set():
         try:
-            await escalate_due(database, desk_of(), clock())
+            now = clock()
+            await escalate_due(database, desk_of(), now)
+            async with database.transaction() as session:
+                await StaffSessions(session).prune(now)
         except StorageUnavailable as exc:
             log.warning("escalation skipped this time: %s", exc)
         with contextlib.suppress(TimeoutError):

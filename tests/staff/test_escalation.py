@@ -3,15 +3,19 @@ with a clock the test controls; every move is in the audit log."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
+
 from staffing import Clock, Veteran, add_staff, open_ticket
 
 from bot.engine import Engine
 from bot.staff import tickets as work
 from bot.staff.desk import Desk
-from bot.staff.escalation import escalate_due
+from bot.staff.escalation import escalate_due, run
 from storage.models import Ticket
 from storage.repositories.audit import AuditLog
 from storage.repositories.conversations import Conversations
+from storage.repositories.staff import StaffSessions
 
 
 async def _village_ticket(engine: Engine, clock: Clock, user: str = "veteran") -> int:
@@ -82,3 +86,24 @@ async def test_a_station_no_longer_listed_hands_its_tickets_to_the_county(
     clock.advance(days=2)
     assert await escalate_due(engine.database, desk, clock.now) == 1
     assert (await open_ticket(engine.database, ticket_id)).station_id == "county"
+
+
+async def test_the_job_runs_until_stopped_and_prunes_expired_sessions(
+    engine: Engine, clock: Clock, desk: Desk
+) -> None:
+    ticket_id = await _village_ticket(engine, clock)
+    staff = await add_staff(engine.database, "li", "county")
+    async with engine.database.transaction() as session:
+        await StaffSessions(session).add("a" * 64, staff.id, "csrf", clock.now)
+    clock.advance(days=2)
+    stop = asyncio.Event()
+    job = asyncio.create_task(run(engine.database, lambda: desk, stop, clock, interval=0.01))
+    for _ in range(200):
+        if (await open_ticket(engine.database, ticket_id)).station_id != "tongshi_village":
+            break
+        await asyncio.sleep(0.01)
+    stop.set()
+    await job
+    assert (await open_ticket(engine.database, ticket_id)).station_id == "tongshi"
+    async with engine.database.transaction() as session:
+        assert await StaffSessions(session).find("a" * 64, clock.now - timedelta(days=3)) is None
