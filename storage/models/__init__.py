@@ -8,6 +8,7 @@ from __future__ import annotations
 from storage.models.base import Base
 from storage.models.bookings import Booking, BookingSlot
 from storage.models.conversations import Conversation, DedupeKey, LoggedMessage
+from storage.models.links import LinkAttempts, LinkCode
 from storage.models.outbox import OutboxMessage
 from storage.models.requests import Counter, RequestEvent, ServiceRequest
 from storage.models.staff import AuditEntry, StaffMember, StaffSession
@@ -23,6 +24,8 @@ __all__ = [
     "Counter",
     "DedupeKey",
     "Identity",
+    "LinkAttempts",
+    "LinkCode",
     "LoggedMessage",
     "OutboxMessage",
     "RequestEvent",
