@@ -3,13 +3,14 @@
 Payloads: `menu`, `policy`, `cat:<category>`, `entry:<entry id>`, `request`,
 `request:<request type>`, `booking`, `booking:cancel:<number>`, `booking:move:<number>`,
 `status`, `handoff`, `handoff:<entry id>`, `rate:<ticket id>:<1-5>`, `town`, `language`,
-`lang:<zh|en>`, and `flow:<flow>:<value>` for options a flow offered. Telegram sends a payload
-over 64 bytes as a `#` token (`render.button_data`), mapped back here.
+`lang:<zh|en>`, `link` (a code for linking another channel), and `flow:<flow>:<value>` for
+options a flow offered. Telegram sends a payload over 64 bytes as a `#` token
+(`render.button_data`), mapped back here.
 """
 
 from __future__ import annotations
 
-from bot import answers, capabilities, menu, status
+from bot import answers, capabilities, linking, menu, status
 from bot.channels.base import Option, Outbound
 from bot.channels.render import TOKEN_PREFIX, picked_option
 from bot.flows import FLOWS, handoff
@@ -40,6 +41,8 @@ async def pick(turn: Turn, payload: str) -> list[Outbound]:
         return [await capabilities.handoff_from(turn, argument)]
     if kind == "rate":
         return [await _rate(turn, argument)]
+    if kind == "link":
+        return [await linking.offer(turn)]
     reply = _navigate(turn, kind, argument)
     if reply is None:
         return await _start_flow(turn, kind) if kind in FLOWS else [stale(turn)]

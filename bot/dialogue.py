@@ -1,7 +1,7 @@
 """One turn of conversation: from the user's message (and the state) to the replies.
 
-Order matters: menu and cancel words work everywhere; a digit picks from the options last
-offered; a flow in progress takes what is left; otherwise understanding decides.
+Order matters: menu, cancel and account-linking words work everywhere; a digit picks from the
+options last offered; a flow in progress takes what is left; otherwise understanding decides.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot import answers, capabilities, choices
+from bot import answers, capabilities, choices, linking
 from bot.channels.base import Option, Outbound
 from bot.flows import FLOWS, handoff
 from bot.turn import Turn
@@ -44,7 +44,9 @@ def may_need_understanding(text: str | None) -> bool:
     if not text:
         return False
     word = command_word(text)
-    return bool(word) and word not in MENU_WORDS | CANCEL_WORDS and not _NUMBER.match(word)
+    if not word or word in MENU_WORDS | CANCEL_WORDS | linking.LINK_WORDS:
+        return False
+    return not _NUMBER.match(word) and linking.typed_code(word) is None
 
 
 async def _respond(turn: Turn) -> list[Outbound]:
@@ -55,6 +57,12 @@ async def _respond(turn: Turn) -> list[Outbound]:
         payload = "menu"
     if payload is None and word in CANCEL_WORDS:
         return [capabilities.cancel(turn)]
+    if payload is None and word in linking.LINK_WORDS:
+        payload = "link"
+    code = linking.typed_code(word) if payload is None else None
+    if code is not None:  # a command like the menu words: whatever was half done is left
+        turn.state.leave_flow()
+        return [await linking.redeem(turn, code)]
     if payload is None and _NUMBER.match(word):
         picked = _numbered(turn, int(word))
         if isinstance(picked, Outbound):

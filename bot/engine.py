@@ -125,11 +125,11 @@ class Engine:
             offered = next((r.options for r in reversed(replies) if r.options), ())
             state.options = [(option.label, option.payload) for option in offered]
             now = utcnow()
-            logged = [Logged("in", shown, now, payload=inbound.payload)]
+            logged = [Logged("in", turn.for_log(shown), now, payload=inbound.payload)]
             logged += [
                 Logged(
                     "out",
-                    r.text,
+                    turn.for_log(r.text),
                     now,
                     options=[(o.label, o.payload) for o in r.options],
                     outcome=turn.outcome,

@@ -15,6 +15,7 @@ MAIN_MENU = (
     ("menu.handoff", "handoff"),
     ("menu.town", "town"),
     ("menu.language", "language"),
+    ("menu.link", "link"),  # last: earlier items keep their digits
 )
 
 

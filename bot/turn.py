@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +34,9 @@ class Turn:
     decision: Decision | None = None  # understanding of the text, when worked out in advance
     outcome: str = "menu"  # for metrics and the message log: what came of this message
     entry_id: str | None = None  # the knowledge-base entry answered, if any
+    # Text the message log must not keep (a link code: whoever reads it could take the user's
+    # record). The replies themselves carry it; the log shows dots instead.
+    hidden: list[str] = field(default_factory=list)
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -54,3 +57,9 @@ class Turn:
     def option(self, key: str, payload: str) -> Option:
         """An option labelled with catalogue sentence `key`."""
         return Option(self.text(key), payload)
+
+    def for_log(self, text: str) -> str:
+        """`text` as the message log may keep it: every `hidden` string masked."""
+        for secret in self.hidden:
+            text = text.replace(secret, "•" * len(secret))
+        return text
