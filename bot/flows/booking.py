@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from bot.bookings.days import day_status
 from bot.bookings.places import (
     days_with_room,
     free_places,
@@ -28,6 +27,7 @@ from bot.flows.base import Flow
 from bot.forms.validate import Invalid, normalise, parse_date
 from bot.menu import main_menu
 from bot.turn import Turn
+from bot.workdays import day_status
 from policies.schema import Station
 from storage.repositories.bookings import Bookings, Contact, Place
 
@@ -165,8 +165,6 @@ class BookingFlow(Flow):
         """Why `day` cannot be booked, or None."""
         shown = day_label(turn.messages, turn.state.language, day)
         status = day_status(day)
-        if status == "unknown":
-            return turn.text("booking.no_calendar", day=shown)
         if status != "open":
             return turn.text(f"booking.closed_{status}", day=shown)
         if not is_bookable(day, turn.today):

@@ -1,42 +1,22 @@
 """The bureau's working time: who is on duty now, and deadlines counted in working hours.
 
-Working days are Chinese working days (weekends and public holidays off, make-up working days
-on) from the `chinesecalendar` package; the hours of a working day are the bureau's setting
+Working days are Chinese working days (`bot.workdays`: weekends and public holidays off,
+make-up working days on); the hours of a working day are the bureau's setting
 (`VETBOT_WORK_HOURS`). Everything is reckoned in county time.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
+from bot.workdays import is_working_day
 
 COUNTY_TIME = ZoneInfo("Asia/Shanghai")
 MAX_DAYS = 400  # a deadline search never walks further than this (a year of holidays at most)
 _RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
-
-log = logging.getLogger(__name__)
-_warned_years: set[int] = set()
-
-
-def is_working_day(day: date) -> bool:
-    """A Chinese working day. Past the package's calendar data, Monday to Friday (logged once a
-    year: upgrade `chinesecalendar` when the State Council publishes the next year's holidays)."""
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        if day.year not in _warned_years:
-            _warned_years.add(day.year)
-            log.warning(
-                "no holiday calendar for %s: counting Monday-Friday as working days; "
-                "upgrade the chinesecalendar package",
-                day.year,
-            )
-        return day.weekday() < 5
 
 
 @dataclass(frozen=True)

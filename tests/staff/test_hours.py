@@ -65,7 +65,7 @@ def test_next_open_and_time_between() -> None:
 def test_a_year_without_calendar_data_counts_weekdays_and_says_so(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="bot.staff.hours"):
+    with caplog.at_level(logging.WARNING, logger="bot.workdays"):
         assert is_working_day(at("2031-01-06").date())  # a Monday
         assert not is_working_day(at("2031-01-05").date())  # a Sunday
     assert "upgrade the chinesecalendar package" in caplog.text

@@ -30,10 +30,15 @@ def test_day_status(day: date, status: str) -> None:
     assert day_status(day) == status
 
 
-def test_a_year_without_calendar_data_is_not_bookable(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="bot.bookings.days"):
-        assert day_status(date(2098, 3, 3)) == "unknown"  # a Monday; no other test asks 2098
-    assert "upgraded" in caplog.text
+def test_a_year_not_yet_published_closes_weekends_and_statutory_holidays(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # chinesecalendar knows no year this far ahead; the holidays package computes its holidays
+    with caplog.at_level(logging.WARNING, logger="bot.workdays"):
+        assert day_status(date(2098, 1, 1)) == "holiday"  # New Year's Day
+        assert day_status(date(2098, 3, 3)) == "open"  # a Monday
+        assert day_status(date(2098, 3, 8)) == "weekend"  # a Sunday
+    assert "upgrade the chinesecalendar package" in caplog.text
 
 
 def test_open_days_skip_holidays_and_include_make_up_days() -> None:
@@ -53,8 +58,10 @@ def test_open_days_skip_holidays_and_include_make_up_days() -> None:
     ]
 
 
-def test_open_days_stop_where_the_calendar_ends() -> None:
-    assert list(open_days(date(2099, 1, 1), date(2099, 1, 31))) == []
+def test_open_days_go_on_past_the_published_calendar() -> None:
+    days = list(open_days(date(2099, 1, 1), date(2099, 1, 11)))
+    assert date(2099, 1, 1) not in days  # New Year's Day
+    assert days and all(d.weekday() < 5 for d in days)
 
 
 def test_bookable_from_tomorrow_for_sixty_days() -> None:
