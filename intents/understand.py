@@ -27,6 +27,7 @@ CLARIFY_AT = 0.22  # below this nothing is close: fall back
 CLOSE = 0.08  # entries within this of the best are offered together
 INTENT_AT = 0.40  # a conversation intent needs this much
 OFF_TOPIC_LEAD = 0.0  # off-topic wins when it is at least level with the best entry
+TIE = 0.01  # scores this close are level
 ACTIONS = ("@book_appointment", "@file_request", "@my_status")  # doing, not asking
 LONG_LETTER = 40  # characters: longer messages are also read sentence by sentence
 
@@ -115,12 +116,9 @@ class Understanding:
             if clear and best.name != OUT_OF_SCOPE:
                 return Intent(best.name, best.score, reason="model" if best.name == HUMAN else "")
         action = next((m for m in matches if m.name in ACTIONS), None)
-        if (
-            action is not None
-            and action.score >= INTENT_AT
-            and action.score >= entry_score - MARGIN
-        ):
-            # "帮我约个时间去县里办事" is about doing something, not about the station.
+        if action is not None and action.score >= INTENT_AT and action.score >= entry_score - TIE:
+            # "帮我约个时间去县里办事" is about doing something, not about the station; but a
+            # topic clearly ahead ("我要申请优待证") is answered, and its answer offers the form.
             return Intent(action.name, action.score)
         if top_entry is None or entry_score < CLARIFY_AT:
             return Fallback(best.score)

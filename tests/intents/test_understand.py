@@ -111,3 +111,19 @@ def test_explanation_shows_every_signal(understanding: Understanding) -> None:
 
 def test_deterministic(understanding: Understanding) -> None:
     assert understanding.decide("伤残等级怎么评") == understanding.decide("伤残等级怎么评")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "我要申请优待证",
+            "preferential.card",
+        ),  # a topic clearly ahead: its answer offers the form
+        ("帮我约个时间去县退役军人服务中心办事", "@book_appointment"),  # doing, level with a topic
+    ],
+)
+def test_doing_versus_asking(understanding: Understanding, question: str, expected: str) -> None:
+    decision = understanding.decide(question)
+    got = decision.entry_id if isinstance(decision, Answer) else getattr(decision, "name", None)
+    assert got == expected, decision
