@@ -15,7 +15,7 @@ import logging
 import time
 import unicodedata
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import Any
 
 from bot.channels.base import Inbound, Option, Outbound
@@ -28,6 +28,7 @@ from bot.logs import mask_id_numbers
 from bot.messages import Catalogue, catalogue
 from bot.metrics import Metrics
 from bot.turn import Turn
+from bot.workdays import today_in_county
 from intents.decision import Decision
 from storage.database import Database
 from storage.errors import StorageUnavailable
@@ -38,9 +39,6 @@ from storage.repositories.messages import Logged, MessageLog
 
 MAX_TEXT = 2000  # characters; longer messages get a polite "please shorten it"
 MAX_ID = 128  # message ids and payloads longer than this are not from a real platform
-# "Today" for validity dates is the county's today: China Standard Time, UTC+8 all year
-# (a fixed offset needs no time-zone database on the server).
-COUNTY_TIME = timezone(timedelta(hours=8))
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +204,3 @@ def decode_replies(stored: list[Any]) -> list[Outbound]:
         )
         for item in stored
     ]
-
-
-def today_in_county() -> date:
-    return datetime.now(COUNTY_TIME).date()

@@ -10,7 +10,7 @@ once as provisional so that an admin upgrades `chinesecalendar` when the schedul
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from typing import Literal
 
@@ -20,6 +20,13 @@ import holidays
 log = logging.getLogger(__name__)
 
 DayStatus = Literal["open", "weekend", "holiday"]
+# County time: China keeps one zone, UTC+8, with no summer time, so a fixed offset is exact and
+# needs no time-zone database on the server.
+COUNTY_TIME = timezone(timedelta(hours=8))
+
+
+def today_in_county() -> date:
+    return datetime.now(COUNTY_TIME).date()
 
 
 @cache  # chinesecalendar scans its whole table on every call; a day's answer never changes

@@ -5,16 +5,15 @@ Everything here reads; only `Bookings.book` / `move` decide, atomically, in the 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bookings.days import bookable_range, open_days
+from bot.workdays import COUNTY_TIME
 from policies.schema import Station
 from storage.models.base import utcnow
 from storage.repositories.bookings import Bookings, Place
-
-COUNTY_TIME = timezone(timedelta(hours=8))  # China keeps one zone and no summer time
 
 
 async def free_places(

@@ -17,10 +17,10 @@ from rich.table import Table
 
 from bot.bookings.words import day_label, slot_label
 from bot.config import get_settings
-from bot.engine import today_in_county
 from bot.forms.shown import Shown
 from bot.messages import catalogue
 from bot.progress import change_request_state, end_booking
+from bot.workdays import today_in_county
 from policies.loader import KnowledgeBase, load
 from storage.database import Database
 from storage.errors import StorageUnavailable

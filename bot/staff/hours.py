@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from bot.workdays import is_working_day
+from bot.workdays import COUNTY_TIME, is_working_day
 
-COUNTY_TIME = ZoneInfo("Asia/Shanghai")
 MAX_DAYS = 400  # a deadline search never walks further than this (a year of holidays at most)
 _RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 

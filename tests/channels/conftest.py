@@ -11,6 +11,8 @@ from pydantic import SecretStr
 from telegram_fake import FakeTelegram
 from wechat_fake import FakeWeChat
 
+from bot.channels.telegram_client import TelegramClient
+from bot.channels.telegram_limits import RateLimiter
 from bot.config import Settings
 
 
@@ -46,3 +48,13 @@ async def fake_wechat() -> AsyncIterator[FakeWeChat]:
         yield fake
     finally:
         await fake.stop()
+
+
+@pytest.fixture
+async def client(telegram_settings: Settings) -> AsyncIterator[TelegramClient]:
+    limiter = RateLimiter(per_chat_interval=0.0, overall_per_second=1000.0)
+    client = TelegramClient.from_settings(telegram_settings, limiter=limiter)
+    try:
+        yield client
+    finally:
+        await client.close()

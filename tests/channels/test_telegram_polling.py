@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 from channel_handlers import LONG_PAYLOAD, EchoHandler
 from telegram_fake import FakeTelegram
 
 from bot.channels.telegram_client import TelegramClient
-from bot.channels.telegram_limits import RateLimiter
 from bot.channels.telegram_polling import TelegramPoller
-from bot.config import Settings
 
 USER = 42
-
-
-@pytest.fixture
-async def client(telegram_settings: Settings) -> AsyncIterator[TelegramClient]:
-    limiter = RateLimiter(per_chat_interval=0.0, overall_per_second=1000.0)
-    client = TelegramClient.from_settings(telegram_settings, limiter=limiter)
-    try:
-        yield client
-    finally:
-        await client.close()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 from telegram_fake import FakeTelegram
@@ -15,16 +14,6 @@ from bot.channels.telegram_limits import RateLimiter
 from bot.config import Settings
 
 KEY = conversation_key(42, 42)
-
-
-@pytest.fixture
-async def client(telegram_settings: Settings) -> AsyncIterator[TelegramClient]:
-    limiter = RateLimiter(per_chat_interval=0.0, overall_per_second=1000.0)
-    client = TelegramClient.from_settings(telegram_settings, limiter=limiter)
-    try:
-        yield client
-    finally:
-        await client.close()
 
 
 @pytest.fixture
