@@ -28,10 +28,10 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy import func, select
 
-from bot.channels.base import ConversationKey, Inbound
 from bot.config import get_settings
-from bot.engine import Engine
-from bot.knowledge import Knowledge, KnowledgeStore
+from bot.conversation.engine import Engine
+from bot.conversation.knowledge import Knowledge, KnowledgeStore
+from bot.conversation.types import ConversationKey, Inbound
 from storage import migrate
 from storage.database import Database
 from storage.models import Booking

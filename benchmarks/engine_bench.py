@@ -27,10 +27,10 @@ import asyncpg
 import httpx
 from fastapi import FastAPI
 
-from bot.channels.base import ConversationKey, Inbound
 from bot.config import get_settings
-from bot.engine import Engine
-from bot.knowledge import KnowledgeStore
+from bot.conversation.engine import Engine
+from bot.conversation.knowledge import KnowledgeStore
+from bot.conversation.types import ConversationKey, Inbound
 from storage import migrate
 from storage.database import Database
 

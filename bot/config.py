@@ -9,7 +9,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 import policies
-from bot.staff.hours import WorkingHours
+from bot.calendar.hours import WorkingHours
 
 DEFAULT_KB_DIR = Path(policies.__file__).parent
 

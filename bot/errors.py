@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from bot.channels.base import Outbound
+from bot.conversation.types import Outbound
 from policies.errors import Problem
 
 

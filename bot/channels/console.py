@@ -6,7 +6,7 @@ import asyncio
 import uuid
 from collections.abc import Callable
 
-from bot.channels.base import ConversationKey, Handler, Inbound, Outbound
+from bot.conversation.types import ConversationKey, Handler, Inbound, Outbound
 
 CHANNEL = "console"
 

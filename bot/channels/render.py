@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from bot.channels.base import Option
+from bot.conversation.types import Option
 
 Measure = Callable[[str], int]
 

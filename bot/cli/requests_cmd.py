@@ -15,17 +15,18 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bot.bookings.words import day_label, slot_label
+from bot.calendar.workdays import today_in_county
+from bot.casework.bookings import end_booking
+from bot.casework.requests import STATES, change_request_state
 from bot.config import get_settings
-from bot.forms.shown import Shown
+from bot.flows.booking.words import day_label, slot_label
+from bot.flows.request.shown import Shown
 from bot.messages import catalogue
-from bot.progress import change_request_state, end_booking
-from bot.workdays import today_in_county
 from policies.loader import KnowledgeBase, load
 from storage.database import Database
 from storage.errors import StorageUnavailable
 from storage.repositories.bookings import Bookings
-from storage.repositories.requests import STATES, Requests, StateChangeRefused
+from storage.repositories.requests import Requests, StateChangeRefused
 
 T = TypeVar("T")
 requests_app = typer.Typer(help="Filed requests: list, move on. 申请。", no_args_is_help=True)

@@ -10,8 +10,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from bot.channels.base import ConversationKey, Option, Outbound
 from bot.config import Settings, get_settings
+from bot.conversation.types import ConversationKey, Option, Outbound
 from bot.errors import KnowledgeUnavailable
 from policies.errors import PolicyValidationError
 from policies.loader import load
@@ -43,7 +43,7 @@ def serve(
     """Run the server: web chat at /, API under /api (docs at /docs), /healthz, /metrics."""
     import uvicorn
 
-    from bot import logs
+    from bot.observe import logs
     from bot.web.app import create_app
 
     settings = get_settings()
@@ -60,7 +60,7 @@ def chat(
     ] = getpass.getuser(),
 ) -> None:
     """Talk to the bot in this terminal (same engine and database as the server). Ctrl-D ends."""
-    from bot import logs
+    from bot.observe import logs
 
     settings = get_settings()
     logs.configure("WARNING")
@@ -75,8 +75,8 @@ def chat(
 async def _chat(settings: Settings, user: str) -> None:
     from bot.channels.console import Console as Terminal
     from bot.channels.console import render
-    from bot.engine import Engine
-    from bot.knowledge import KnowledgeStore
+    from bot.conversation.engine import Engine
+    from bot.conversation.knowledge import KnowledgeStore
 
     database = Database(settings.database_url)
     try:

@@ -13,10 +13,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bot.channels.base import ConversationKey, Inbound, Outbound
 from bot.channels.console import render
 from bot.config import Settings, get_settings
-from bot.knowledge import Knowledge
+from bot.conversation.knowledge import Knowledge
+from bot.conversation.types import ConversationKey, Inbound, Outbound
 from intents.decision import Answer, Clarify, Decision, Intent
 from intents.evaluate import evaluate, label, load_cases
 from intents.understand import Explanation
@@ -63,8 +63,8 @@ def as_json(question: str, decision: Decision) -> dict[str, object]:
 async def user_replies(settings: Settings, knowledge: Knowledge, question: str) -> list[Outbound]:
     """The replies a new user would get to `question`: the real engine, on a throwaway
     database, so what is printed is exactly what a chat shows (wording, sources, options)."""
-    from bot.engine import Engine
-    from bot.knowledge import KnowledgeStore
+    from bot.conversation.engine import Engine
+    from bot.conversation.knowledge import KnowledgeStore
 
     with tempfile.TemporaryDirectory(prefix="vetbot-ask-") as folder:
         database = Database(f"sqlite:///{folder}/ask.db")

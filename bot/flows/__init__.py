@@ -5,12 +5,12 @@ Register each flow here by name; the conversation state stores the name.
 
 from __future__ import annotations
 
-from bot.channels.base import Outbound
+from bot.conversation.turn import Turn
+from bot.conversation.types import Outbound
 from bot.flows.base import Flow
-from bot.flows.booking import BookingFlow
-from bot.flows.request import RequestFlow
+from bot.flows.booking.flow import BookingFlow
+from bot.flows.request.flow import RequestFlow
 from bot.flows.town import TownFlow
-from bot.turn import Turn
 
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in (TownFlow(), RequestFlow(), BookingFlow())}
 

@@ -17,9 +17,9 @@ import unicodedata
 from abc import ABC, abstractmethod
 from typing import ClassVar
 
-from bot.channels.base import Option, Outbound
-from bot.menu import main_menu
-from bot.turn import Turn
+from bot.conversation.turn import Turn
+from bot.conversation.types import Option, Outbound
+from bot.skills.menu import main_menu
 
 BACK_WORDS = frozenset({"上一步", "返回", "后退", "返回上一步", "back", "/back", "go back"})
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.channels.base import Outbound
-from bot.contact import contact_lines
+from bot.conversation.turn import Turn
+from bot.conversation.types import Outbound
+from bot.skills.contact import contact_lines
 from bot.staff.desk import Desk, ticket_number
 from bot.staff.intake import HANDOFF, Opened, open_or_join, rate
 from bot.staff.routing import route
-from bot.turn import Turn
 from intents.decision import Answer, Clarify, Intent
 from policies.schema import Level, Station
 from storage.repositories.tickets import Tickets

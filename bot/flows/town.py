@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.channels.base import Option, Outbound
-from bot.contact import contact_lines
+from bot.conversation.turn import Turn
+from bot.conversation.types import Option, Outbound
 from bot.flows.base import Flow
-from bot.forms.validate import find_station
-from bot.turn import Turn
+from bot.flows.request.fields import find_station
+from bot.skills.contact import contact_lines
 
 
 class TownFlow(Flow):

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
+from bot.calendar.hours import COUNTY_TIME, WorkingHours
 from bot.config import Settings
 from bot.messages import Catalogue, catalogue
-from bot.staff.hours import COUNTY_TIME, WorkingHours
 from policies.loader import KnowledgeBase
 
 

@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.channels.base import Option, Outbound
+from bot.conversation.types import Option, Outbound
 from bot.errors import ActionRefused, NotVisible
-from bot.logs import mask
-from bot.staff.delivery import STAFF, send_later
+from bot.outbox.notify import STAFF, notify, reach
+from bot.privacy.masking import mask
 from bot.staff.desk import Desk, ticket_number
 from bot.staff.intake import HANDOFF, STARS
 from bot.staff.permissions import may_take_over, sees
@@ -61,7 +61,7 @@ async def reply(
         await _take(session, desk, staff, ticket, to, now)
     station = desk.station_name(to.language, ticket.station_id)
     words = desk.text(to.language, "handoff.staff_reply", station=station, text=text)
-    await send_later(session, to, [Outbound(words)], outcome=STAFF)
+    await notify(session, reach(to), [Outbound(words)], outcome=STAFF)
     ticket.last_staff_at = ticket.staff_seen_at = ticket.updated_at = now
     await _enter(session, to, "talk", ticket.id)
     await _audit(session, staff, "reply", ticket, now, chars=len(text))
@@ -93,8 +93,8 @@ async def transfer(
     ticket.deadline_at = desk.deadline(ticket.urgent, now)
     ticket.updated_at = now
     name = desk.station_name(to.language, target.id)
-    await send_later(
-        session, to, [Outbound(desk.text(to.language, "handoff.transferred", station=name))]
+    await notify(
+        session, reach(to), [Outbound(desk.text(to.language, "handoff.transferred", station=name))]
     )
     return ticket
 
@@ -125,9 +125,9 @@ async def resolve(
     stars = [
         Option(desk.text(lang, "handoff.stars", stars=n), f"rate:{ticket.id}:{n}") for n in STARS
     ]
-    await send_later(
+    await notify(
         session,
-        to,
+        reach(to),
         [
             Outbound(desk.text(lang, "handoff.resolved", number=number, note=note)),
             Outbound(desk.text(lang, "handoff.rate_ask"), options=tuple(stars)),
@@ -151,8 +151,8 @@ async def reopen(
     ticket.resolved_at, ticket.rating, ticket.rated_at = None, None, None
     ticket.staff_seen_at = ticket.updated_at = now
     number = ticket_number(ticket.id)
-    await send_later(
-        session, to, [Outbound(desk.text(to.language, "handoff.reopened", number=number))]
+    await notify(
+        session, reach(to), [Outbound(desk.text(to.language, "handoff.reopened", number=number))]
     )
     await _enter(session, to, "talk", ticket.id)
     await _audit(session, staff, "reopen", ticket, now)
@@ -199,8 +199,8 @@ async def _take(
     await _audit(session, staff, action, ticket, now)
     if first:
         name = desk.station_name(to.language, ticket.station_id)
-        await send_later(
-            session, to, [Outbound(desk.text(to.language, "handoff.claimed", station=name))]
+        await notify(
+            session, reach(to), [Outbound(desk.text(to.language, "handoff.claimed", station=name))]
         )
         await _enter(session, to, "talk", ticket.id)
 

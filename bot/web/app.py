@@ -19,18 +19,17 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
-from bot.channels.base import ConversationKey, Outbound
-from bot.channels.web_sender import WebSender
+from bot.casework.reminders import Reminders
 from bot.config import Settings, get_settings
-from bot.engine import Engine
-from bot.knowledge import KnowledgeStore
-from bot.metrics import Metrics
-from bot.outbox import OutboxWorker
-from bot.reminders import Reminders
+from bot.conversation.engine import Engine
+from bot.conversation.knowledge import KnowledgeStore
+from bot.conversation.types import ConversationKey, Outbound
+from bot.observe.metrics import Metrics
+from bot.outbox.worker import OutboxWorker
 from bot.staff import escalation
 from bot.staff.desk import Desk
 from bot.staff.escalation import Clock
-from bot.web import chat_api, ops, page, staff_pages
+from bot.web import chat_api, ops, page
 from bot.web.channels import (
     CHANNELS,
     ChannelHost,
@@ -41,6 +40,7 @@ from bot.web.channels import (
 from bot.web.errors import validation_error
 from bot.web.limits import BodyLimit
 from bot.web.services import Services
+from bot.web.staff import pages as staff_pages
 from storage import migrate
 from storage.database import Database
 from storage.errors import StorageUnavailable
@@ -82,8 +82,7 @@ def create_app(
             knowledge = await KnowledgeStore.open(settings.policies_dir)
             metrics = Metrics()
             engine = Engine(database, knowledge, settings, metrics=metrics)
-            # The web chat is always on; its sender writes into the log the page polls.
-            worker = OutboxWorker(database, {**host.senders, "web": WebSender(database)})
+            worker = OutboxWorker(database, host.senders)
             outbox[:] = [worker]
             handle.bind(engine)
             app.state.services = Services(settings, database, knowledge, engine, metrics, worker)

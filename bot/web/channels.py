@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 from fastapi import APIRouter
 
-from bot.channels.base import ConversationKey, Handler, Inbound, Outbound, Sender
 from bot.config import Settings
+from bot.conversation.types import ConversationKey, Handler, Inbound, Outbound
 from bot.messages import LANGUAGES, catalogue
+from bot.outbox.sender import Sender
 
 Step = Callable[[], Awaitable[None]]
 Later = Callable[[ConversationKey, list[Outbound]], Awaitable[None]]
@@ -56,8 +57,8 @@ class ChannelMount:
 
 
 def _telegram(host: ChannelHost) -> None:
-    from bot.channels.telegram_channel import TelegramChannel
-    from bot.channels.telegram_client import TelegramClient
+    from bot.channels.telegram.channel import TelegramChannel
+    from bot.channels.telegram.client import TelegramClient
 
     client = TelegramClient.from_settings(host.settings, contact_label=contact_button_label())
     telegram = TelegramChannel(host.handler, host.settings, client=client)

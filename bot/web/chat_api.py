@@ -10,9 +10,9 @@ from fastapi import APIRouter, Cookie, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from bot.channels.web import ChatRequest, ChatResponse, OptionOut, key_for
+from bot.channels.web.adapter import ChatRequest, ChatResponse, OptionOut, key_for
 from bot.errors import TryAgainLater
-from bot.staff.delivery import LATER
+from bot.outbox.notify import LATER
 from bot.web.services import ServicesDep
 from storage.repositories.conversations import Conversations
 from storage.repositories.messages import MessageLog

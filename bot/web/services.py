@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 
 from bot.config import Settings
-from bot.engine import Engine
-from bot.knowledge import KnowledgeStore
-from bot.metrics import Metrics
-from bot.outbox import OutboxWorker
+from bot.conversation.engine import Engine
+from bot.conversation.knowledge import KnowledgeStore
+from bot.observe.metrics import Metrics
+from bot.outbox.worker import OutboxWorker
 from storage.database import Database
 
 

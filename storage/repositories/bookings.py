@@ -102,22 +102,29 @@ class Bookings:
         assert visit is not None
         return visit
 
-    async def end(self, number: str, state: str, *, user_id: int | None = None) -> Visit | None:
-        """Move a booking that holds a place to `state` (cancelled, no_show, attended).
+    async def end(self, number: str, state: str) -> Visit | None:
+        """Staff end a booking that holds a place: `cancelled`, `no_show` or `attended`.
 
-        Cancelled and no-show bookings give their place back. None when there is no such
-        booking holding a place (of `user_id`, when given): already ended, or someone else's.
+        Cancelled and no-show bookings give their place back. None when no booking of that
+        number holds a place (already ended).
         """
+        return await self._end(await self._locked(number, None), state)
+
+    async def cancel_own(self, number: str, user_id: int) -> Visit | None:
+        """The user `user_id` cancels their own booking; None when it is not theirs or holds no
+        place any more."""
+        return await self._end(await self._locked(number, user_id), "cancelled")
+
+    async def _end(self, row: Booking | None, state: str) -> Visit | None:
         if state not in STATES or state == HOLDS_PLACE:
             raise ValueError(f"a booking can end as one of {STATES[1:]}, not {state!r}")
-        row = await self._locked(number, user_id)
         if row is None:
             return None
         row.state, row.updated_at = state, utcnow()
         if state in FREED:
             await self._release(row.slot_id)
         await self.session.flush()
-        return await self.get(number)
+        return await self.get(row.number)
 
     async def move(
         self,

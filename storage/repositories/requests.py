@@ -14,16 +14,8 @@ from storage.models import RequestEvent, ServiceRequest
 from storage.models.base import utcnow
 from storage.repositories.counters import next_value
 
-# Each state and the states it may move to. `done` and `rejected` are final.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "submitted": ("accepted", "rejected"),
-    "accepted": ("in_progress", "done", "rejected"),
-    "in_progress": ("done", "rejected"),
-    "done": (),
-    "rejected": (),
-}
-STATES = tuple(TRANSITIONS)
-__all__ = ["STATES", "TRANSITIONS", "Event", "Filed", "Requests", "StateChangeRefused"]
+# Which moves are allowed is the casework's rule (`bot.casework.requests`); storage records them.
+__all__ = ["Event", "Filed", "Requests", "StateChangeRefused"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,22 +116,12 @@ class Requests:
         )
         return [_filed(row) for row in rows]
 
-    async def change_state(self, number: str, state: str, actor: str, note: str = "") -> Filed:
-        """Move a request to `state` and record who did it and why.
+    async def change_state(self, current: Filed, state: str, actor: str, note: str = "") -> Filed:
+        """Move request `current` on to `state` and record who did it and why.
 
-        The UPDATE is conditional on the state it moves from, so two staff members acting at
-        once cannot both move it (the second is refused, not silently applied).
+        The UPDATE is conditional on the state `current` was read in, so two staff members
+        acting at once cannot both move it (the second is refused, not silently applied).
         """
-        if state not in TRANSITIONS:
-            raise ValueError(f"unknown state {state!r}; states are {', '.join(STATES)}")
-        current = await self.get(number)
-        if current is None:
-            raise StateChangeRefused(f"there is no request {number}")
-        if state not in TRANSITIONS[current.state]:
-            allowed = ", ".join(TRANSITIONS[current.state]) or "none (it is closed)"
-            raise StateChangeRefused(
-                f"{number} is {current.state}; it can move to: {allowed}, not {state}"
-            )
         now = utcnow()
         result = await self.session.execute(
             update(ServiceRequest)
@@ -147,7 +129,7 @@ class Requests:
             .values(state=state, updated_at=now)
         )
         if not getattr(result, "rowcount", 0):
-            raise StateChangeRefused(f"{number} changed meanwhile; look at it again")
+            raise StateChangeRefused(f"{current.number} changed meanwhile; look at it again")
         self.session.add(
             RequestEvent(request_id=current.id, state=state, actor=actor, note=note, created_at=now)
         )

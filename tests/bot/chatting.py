@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
-from bot.channels.base import ConversationKey, Inbound, Outbound
-from bot.engine import Engine
+from bot.conversation.engine import Engine
+from bot.conversation.types import ConversationKey, Inbound, Outbound
 from storage.repositories.conversations import Conversations, ConversationState
 from storage.repositories.messages import Logged, MessageLog
 
-FIXTURE_KB = Path(__file__).parent / "fixture_policies"
 TEST_DATA_KEY = "tests-only data key, not for any real data"
 _ids = itertools.count(1)
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from chatting import FIXTURE_KB, TEST_DATA_KEY, Chat
 from pydantic import SecretStr
 
 from bot.config import Settings
-from bot.engine import Engine
-from bot.knowledge import Knowledge, KnowledgeStore
+from bot.conversation.engine import Engine
+from bot.conversation.knowledge import Knowledge, KnowledgeStore
 from storage.database import Database
+from tests.bot.chatting import TEST_DATA_KEY, Chat
+from tests.paths import FIXTURE_KB
 
 
 @pytest.fixture(scope="session")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from bot.messages import LANGUAGES, Catalogue, catalogue
+from tests.paths import REPO
 
-BOT = Path(__file__).parents[2] / "bot"
+BOT = REPO / "bot"
 # Catalogue keys written literally in the code: text("…"), option("…", …), messages.text(lang, "…")
 _USED = re.compile(r"""(?:\.text|\.option)\((?:[a-z_]+, )?"([a-z_]+\.[a-z_.]+|[a-z_]+)"[,)]""")
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.cli.settings_cmd import markdown
 from bot.config import Settings, get_settings
+from tests.paths import REPO
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = REPO / "README.md"
 
 
 def test_readme_table_is_the_generated_one() -> None:

@@ -9,13 +9,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from twins import twin
 
 from storage.database import Database
 from storage.models import Booking, BookingSlot
 from storage.models.base import utcnow
 from storage.repositories.bookings import Bookings, Contact, Place, Visit
 from storage.repositories.users import Users
+from tests.twins import twin
 
 DAY = date(2026, 12, 1)
 MORNING = Place("tongshi", DAY, "上午")
@@ -85,7 +85,7 @@ async def test_cancelling_frees_the_place_once(database: Database) -> None:
     visit = await _book(database, contact, capacity=1)
     assert visit is not None and await _book(database, contact, capacity=1) is None
     async with database.transaction() as session:
-        ended = await Bookings(session).end(visit.number, "cancelled", user_id=contact.user_id)
+        ended = await Bookings(session).cancel_own(visit.number, contact.user_id)
         assert ended is not None and ended.state == "cancelled"
         # A second cancel (a double tap) finds nothing holding a place: no second release.
         assert await Bookings(session).end(visit.number, "cancelled") is None
@@ -108,7 +108,7 @@ async def test_only_the_owner_can_cancel(database: Database) -> None:
     visit = await _book(database, alice)
     assert visit is not None
     async with database.transaction() as session:
-        assert await Bookings(session).end(visit.number, "cancelled", user_id=bob.user_id) is None
+        assert await Bookings(session).cancel_own(visit.number, bob.user_id) is None
     assert await _booked(database, MORNING) == 1
 
 

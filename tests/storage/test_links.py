@@ -7,7 +7,6 @@ import asyncio
 from datetime import timedelta
 
 from sqlalchemy import func, select
-from twins import twin
 
 from storage.database import Database
 from storage.models import (
@@ -27,6 +26,7 @@ from storage.repositories.links import IssuedCode, LinkCodes
 from storage.repositories.messages import MessageLog
 from storage.repositories.requests import Requests
 from storage.repositories.users import Users, user_references
+from tests.twins import twin
 
 VALID = timedelta(minutes=10)
 

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from bot.channels.base import ConversationKey, Inbound, Outbound
 from bot.channels.render import split_text, utf8_length, with_numbered_options
 from bot.channels.wechat.errors import BadMessage
+from bot.conversation.types import ConversationKey, Inbound, Outbound
 
 CHANNEL = "wechat"
 # Bytes of UTF-8: the customer-service API refuses longer text (errcode 45002), and passive

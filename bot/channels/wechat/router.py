@@ -17,7 +17,6 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import PlainTextResponse
 
-from bot.channels.base import Handler, Outbound
 from bot.channels.wechat import xml
 from bot.channels.wechat.crypto import MessageCrypto
 from bot.channels.wechat.errors import BadMessage, SignatureError
@@ -26,6 +25,7 @@ from bot.channels.wechat.sender import WeChatSender
 from bot.channels.wechat.signature import MAX_CLOCK_SKEW, sign, verify, verify_request
 from bot.channels.wechat.turns import REPLY_DEADLINE, Later, Turns
 from bot.config import Settings
+from bot.conversation.types import Handler, Outbound
 from bot.errors import TryAgainLater
 
 log = logging.getLogger(__name__)

@@ -8,10 +8,11 @@ from typing import Any
 
 import httpx
 
-from bot.channels.base import ConversationKey, DeliveryError, Outbound
 from bot.channels.wechat.messages import CHANNEL, render
 from bot.channels.wechat.token import REJECTED, AccessToken
 from bot.config import Settings
+from bot.conversation.types import ConversationKey, Outbound
+from bot.outbox.sender import DeliveryError
 
 PATH = "/cgi-bin/message/custom/send"
 TIMEOUT = 10.0

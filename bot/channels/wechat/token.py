@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from bot.channels.base import DeliveryError
+from bot.outbox.sender import DeliveryError
 
 PATH = "/cgi-bin/stable_token"
 REFRESH_MARGIN = 300.0  # seconds before expiry a token is replaced

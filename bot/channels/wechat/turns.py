@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.channels.base import ConversationKey, Handler, Inbound, Outbound
+from bot.conversation.types import ConversationKey, Handler, Inbound, Outbound
 from bot.errors import TryAgainLater
 
 log = logging.getLogger(__name__)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from chatting import FIXTURE_KB
-from dated import TODAY
 
 from bot.config import Settings
-from bot.engine import Engine
-from bot.knowledge import Knowledge, KnowledgeStore
+from bot.conversation.engine import Engine
+from bot.conversation.knowledge import Knowledge, KnowledgeStore
 from storage.database import Database
+from tests.bot.flows.dated import TODAY
+from tests.paths import FIXTURE_KB
 
 
 @pytest.fixture

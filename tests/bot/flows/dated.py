@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.forms.validate import id_check_digit
+from bot.flows.request.fields import id_check_digit
 
 # A Friday before the 2026 Mid-Autumn / National Day break: the next day is a Saturday and the
 # Sunday after it a make-up working day (调休), so bookings meet every kind of day.

@@ -1,1 +1,0 @@
-"""Booking visits at the stations: open days, free places, and how days and slots are named."""

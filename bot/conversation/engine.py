@@ -1,0 +1,184 @@
+"""The engine: one inbound message in, the replies out, with the turn committed in between.
+
+    lock the conversation (in this process) → open a transaction → read the state (row-locked
+    against other processes) → a duplicate returns the stored replies → the dialogue decides →
+    state, message log and dedupe key are written → commit → replies are returned.
+
+If the database is unavailable nothing is written and `TryAgainLater` carries a polite reply;
+the caller answers its platform with a status that makes it redeliver.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import unicodedata
+from collections.abc import Callable
+from datetime import date
+
+from bot.calendar.workdays import today_in_county
+from bot.config import Settings
+from bot.conversation.knowledge import Knowledge, KnowledgeStore
+from bot.conversation.locks import KeyedLocks
+from bot.conversation.replies import decode_replies, encode_replies
+from bot.conversation.route import may_need_understanding, respond
+from bot.conversation.turn import Turn
+from bot.conversation.types import Inbound, Outbound
+from bot.errors import TryAgainLater
+from bot.messages import Catalogue, catalogue
+from bot.observe.metrics import Metrics
+from bot.privacy.masking import mask_id_numbers
+from intents.decision import Decision
+from storage.database import Database
+from storage.errors import StorageUnavailable
+from storage.models.base import utcnow
+from storage.repositories.conversations import Conversations, ConversationState
+from storage.repositories.dedupe import DedupeKeys
+from storage.repositories.messages import Logged, MessageLog
+
+MAX_TEXT = 2000  # characters; longer messages get a polite "please shorten it"
+MAX_ID = 128  # message ids and payloads longer than this are not from a real platform
+
+log = logging.getLogger(__name__)
+
+
+class Engine:
+    """Channel-neutral conversation engine; every channel adapter calls `handle`."""
+
+    def __init__(
+        self,
+        database: Database,
+        knowledge: KnowledgeStore,
+        settings: Settings,
+        *,
+        metrics: Metrics | None = None,
+        messages: Catalogue | None = None,
+        today: Callable[[], date] | None = None,
+    ) -> None:
+        self.database = database
+        self.knowledge = knowledge
+        self.settings = settings
+        self.metrics = metrics or Metrics()
+        self.messages = messages or catalogue()
+        self.locks = KeyedLocks()
+        # The county's date; tests of dated things (bookings, holidays) pass a fixed one.
+        self.today = today or today_in_county
+
+    async def handle(self, inbound: Inbound) -> list[Outbound]:
+        if not inbound.message_id or len(inbound.message_id) > MAX_ID:
+            raise ValueError(
+                f"message_id must be 1-{MAX_ID} characters, got {inbound.message_id!r}"
+            )
+        started = time.perf_counter()
+        self.metrics.messages.labels(inbound.channel).inc()
+        knowledge = self.knowledge.current  # one knowledge base for the whole turn
+        decision = None
+        if inbound_problem(inbound) is None and may_need_understanding(inbound.text):
+            # In a thread: a long letter takes a while to read and the loop serves others.
+            assert inbound.text is not None
+            decision = await asyncio.to_thread(knowledge.understanding.decide, inbound.text)
+        try:
+            async with self.locks.hold(inbound.key):
+                replies, outcome = await self._turn(inbound, knowledge, decision)
+        except StorageUnavailable as exc:
+            self.metrics.outcomes.labels("unavailable").inc()
+            log.warning("turn not handled, platform should retry: %s", exc, extra=_ids(inbound))
+            raise TryAgainLater(str(exc), [self._unavailable()]) from exc
+        finally:
+            self.metrics.latency.observe(time.perf_counter() - started)
+        self.metrics.outcomes.labels(outcome).inc()
+        log.info("turn handled", extra={**_ids(inbound), "outcome": outcome})
+        return replies
+
+    async def _turn(
+        self, inbound: Inbound, knowledge: Knowledge, decision: Decision | None
+    ) -> tuple[list[Outbound], str]:
+        key = inbound.key
+        async with self.database.transaction() as session:
+            conversations = Conversations(session)
+            state = await conversations.open(key.channel, key.chat_id, key.user_id)
+            dedupe = DedupeKeys(session)
+            stored = await dedupe.replies_for(state.id, inbound.message_id)
+            if stored is not None:
+                return decode_replies(stored), "duplicate"
+            problem = inbound_problem(inbound)
+            if problem is not None:  # nothing to remember: the same message gets the same reply
+                text = self.messages.text(state.language, problem, limit=MAX_TEXT)
+                return [Outbound(text)], "invalid"
+            shown = _shown(inbound, state)
+            turn = Turn(
+                inbound=inbound,
+                state=state,
+                knowledge=knowledge,
+                session=session,
+                settings=self.settings,
+                messages=self.messages,
+                today=self.today(),
+                decision=decision,
+            )
+            replies = await respond(turn)
+            # Digits pick from the last reply that offered options (adapters number each
+            # reply's options from 1, so only one reply per turn should carry them).
+            offered = next((r.options for r in reversed(replies) if r.options), ())
+            state.options = [(option.label, option.payload) for option in offered]
+            now = utcnow()
+            logged = [Logged("in", turn.for_log(shown), now, payload=inbound.payload)]
+            logged += [
+                Logged(
+                    "out",
+                    turn.for_log(r.text),
+                    now,
+                    options=[(o.label, o.payload) for o in r.options],
+                    outcome=turn.outcome,
+                )
+                for r in replies
+            ]
+            await MessageLog(session).add_all(state.id, logged)
+            await conversations.save(state)
+            await dedupe.remember(state.id, inbound.message_id, encode_replies(replies))
+        return replies, turn.outcome
+
+    def _unavailable(self) -> Outbound:
+        # The state (and so the language) could not be read: say it in both languages.
+        return Outbound("\n".join(self.messages.text(lang, "unavailable") for lang in ("zh", "en")))
+
+
+def inbound_problem(inbound: Inbound) -> str | None:
+    """The catalogue key of a polite refusal, or None when the message can be handled."""
+    if inbound.payload is not None:
+        return None if 0 < len(inbound.payload) <= MAX_ID else "input.unreadable"
+    text = inbound.text
+    if text is None:
+        if inbound.contact is not None:
+            return None  # a shared phone number: a form asking for one takes it
+        return "input.unreadable"  # a photo, sticker, location…: we read text only
+    if any(_control(ch) for ch in text):
+        return "input.unreadable"
+    if not text.strip():
+        return "input.empty"
+    if len(text) > MAX_TEXT:
+        return "input.too_long"
+    return None
+
+
+def _control(ch: str) -> bool:
+    """Binary rubbish: control characters other than line breaks and tabs, or undecodable."""
+    return ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r")
+
+
+def _shown(inbound: Inbound, state: ConversationState) -> str:
+    """What the user's message looks like in the log: a picked button shows as its label.
+
+    ID numbers are masked: they are encrypted at rest, and the log is at rest too.
+    """
+    if inbound.payload is None:
+        if inbound.text is None and inbound.contact is not None:
+            return f"📱 {inbound.contact.phone}"
+        return mask_id_numbers(inbound.text or "")
+    labels = {payload: label for label, payload in state.options}
+    return labels.get(inbound.payload, inbound.payload)
+
+
+def _ids(inbound: Inbound) -> dict[str, str]:
+    return {"key": str(inbound.key), "message_id": inbound.message_id}

@@ -1,0 +1,124 @@
+"""One turn of conversation: from the user's message (and the state) to the replies.
+
+Order matters: menu, cancel and account-linking words work everywhere; a digit picks from the
+options last offered; a flow in progress takes what is left; otherwise understanding decides.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.conversation import options
+from bot.conversation.turn import Turn
+from bot.conversation.types import Option, Outbound
+from bot.flows import FLOWS, handoff
+from bot.skills import actions, answers, linking
+from intents.decision import Answer, Clarify, Fallback, Intent
+from intents.normalize import is_english
+
+MENU_WORDS = frozenset({"0", "菜单", "主菜单", "目录", "/start", "/menu", "menu", "main menu"})
+CANCEL_WORDS = frozenset({"取消", "退出", "/cancel", "cancel", "quit"})
+_NUMBER = re.compile(r"^\d{1,2}$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_TRIM = ".,!?;:。，！？；：、 \t\r\n"
+
+
+async def respond(turn: Turn) -> list[Outbound]:
+    replies = await _respond(turn)
+    if turn.outcome != "fallback":
+        turn.state.fallbacks = 0
+    return replies
+
+
+def command_word(text: str) -> str:
+    """The message as a command: width-folded, trimmed of punctuation, lower case."""
+    return unicodedata.normalize("NFKC", text).strip(_TRIM).lower()
+
+
+def may_need_understanding(text: str | None) -> bool:
+    """Whether understanding might be asked about this text (menu words and digits never are).
+
+    The engine asks it before taking the conversation's lock and transaction: understanding is
+    the slow, pure part of a turn and must not hold the database's write lock while it thinks.
+    """
+    if not text:
+        return False
+    word = command_word(text)
+    if not word or word in MENU_WORDS | CANCEL_WORDS | linking.LINK_WORDS:
+        return False
+    return not _NUMBER.match(word) and linking.typed_code(word) is None
+
+
+async def _respond(turn: Turn) -> list[Outbound]:
+    text = turn.inbound.text or ""
+    payload = turn.inbound.payload
+    word = command_word(text)
+    if payload is None and word in MENU_WORDS:
+        payload = "menu"
+    if payload is None and word in CANCEL_WORDS:
+        return [actions.cancel(turn)]
+    if payload is None and word in linking.LINK_WORDS:
+        payload = "link"
+    code = linking.typed_code(word) if payload is None else None
+    if code is not None:  # a command like the menu words: whatever was half done is left
+        turn.state.leave_flow()
+        return [await linking.redeem(turn, code)]
+    if payload is None and _NUMBER.match(word):
+        picked = _numbered(turn, int(word))
+        if isinstance(picked, Outbound):
+            return [picked]
+        payload = picked
+    if payload is not None:
+        return await options.pick(turn, payload)
+    if turn.inbound.contact is not None and turn.state.flow is None:
+        return [turn.reply(turn.text("input.unreadable"))]  # no form asks for a phone now
+    if turn.state.flow == handoff.NAME:
+        relayed = await handoff.receive(turn, text, _understand)
+        if relayed is not None:
+            return relayed
+    if turn.state.flow is not None:
+        flow = FLOWS.get(turn.state.flow)
+        if flow is not None:
+            return await flow.receive(turn, text, None)
+        turn.state.leave_flow()  # a flow this version no longer has
+    return [await _understand(turn, text)]
+
+
+def _numbered(turn: Turn, number: int) -> str | Outbound | None:
+    """The payload of option `number`; a reply when there is no such option; None when the
+    digits are for the flow in progress (it offered nothing to pick, so it asked for input)."""
+    offered = turn.state.options
+    if not offered:
+        if turn.state.flow is not None:
+            return None
+        turn.outcome = "invalid_option"
+        return turn.reply(turn.text("options.nothing_offered"))
+    if 1 <= number <= len(offered):
+        return offered[number - 1][1]
+    turn.outcome = "invalid_option"
+    return turn.reply(
+        turn.text("options.unknown_number", number=number),
+        options=[Option(label, payload) for label, payload in offered],
+    )
+
+
+async def _understand(turn: Turn, text: str) -> Outbound:
+    # Reply in the language the user writes; digits and symbols change nothing.
+    if is_english(text):
+        turn.state.language = "en"
+    elif _CJK.search(text):
+        turn.state.language = "zh"
+    decision = turn.decision or turn.knowledge.understanding.decide(text)
+    if isinstance(decision, Answer):
+        reply = answers.answer(turn, decision.entry_id, decision.also)
+        return reply if reply is not None else answers.fallback(turn)
+    if isinstance(decision, Clarify):
+        return answers.clarify(turn, decision.options)
+    if isinstance(decision, Intent):
+        return await actions.intent(turn, decision)
+    assert isinstance(decision, Fallback)
+    reply = answers.fallback(turn)
+    if turn.state.fallbacks >= 2:  # not understood twice in a row: a person takes over
+        return await handoff.start(turn, reason="fallback", lead=(turn.text("fallback.repeated"),))
+    return reply

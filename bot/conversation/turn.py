@@ -1,0 +1,65 @@
+"""The typed context of one turn: what every handler and flow receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from bot.conversation.knowledge import Knowledge
+from bot.conversation.types import Inbound, Option, Outbound
+from bot.messages import Catalogue
+from intents.decision import Decision
+from policies.loader import KnowledgeBase
+from storage.repositories.conversations import ConversationState
+
+
+@dataclass
+class Turn:
+    """One inbound message being handled, inside its conversation's lock and transaction.
+
+    Handlers change `state` and return replies; the engine logs and saves everything at the
+    end, in the same transaction as anything a handler wrote through `session`.
+    """
+
+    inbound: Inbound
+    state: ConversationState
+    knowledge: Knowledge
+    session: AsyncSession
+    settings: Settings
+    messages: Catalogue
+    today: date
+    decision: Decision | None = None  # understanding of the text, when worked out in advance
+    outcome: str = "menu"  # for metrics and the message log: what came of this message
+    entry_id: str | None = None  # the knowledge-base entry answered, if any
+    # Text the message log must not keep (a link code: whoever reads it could take the user's
+    # record). The replies themselves carry it; the log shows dots instead.
+    hidden: list[str] = field(default_factory=list)
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.knowledge.kb
+
+    @property
+    def english(self) -> bool:
+        return self.state.language == "en"
+
+    def text(self, key: str, **params: object) -> str:
+        """Sentence `key` from the catalogue, in the conversation's language."""
+        return self.messages.text(self.state.language, key, **params)
+
+    def reply(self, *lines: str, options: list[Option] | tuple[Option, ...] = ()) -> Outbound:
+        """One reply: the non-empty `lines`, one per line, with `options` to pick from."""
+        return Outbound(text="\n".join(line for line in lines if line), options=tuple(options))
+
+    def option(self, key: str, payload: str) -> Option:
+        """An option labelled with catalogue sentence `key`."""
+        return Option(self.text(key), payload)
+
+    def for_log(self, text: str) -> str:
+        """`text` as the message log may keep it: every `hidden` string masked."""
+        for secret in self.hidden:
+            text = text.replace(secret, "•" * len(secret))
+        return text

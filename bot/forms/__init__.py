@@ -1,1 +1,0 @@
-"""Request forms: what each field type accepts, and how answers are shown back."""

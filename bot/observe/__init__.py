@@ -1,0 +1,1 @@
+"""Watching the running bot: JSON logs with personal data masked (`logs`), Prometheus `metrics`."""

@@ -1,0 +1,95 @@
+"""Delivering the outbox: claim due messages, send each through its channel's `Sender`, retry.
+
+Anything sent outside a turn (staff replies, reminders, late WeChat replies) is written to the
+outbox in the transaction that caused it and delivered from here, so a platform outage or a
+restart loses nothing. One delivery is a boundary: whatever goes wrong is logged with the
+conversation key and retried, never swallowed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+from bot.conversation.replies import decode_replies
+from bot.conversation.types import ConversationKey, Outbound
+from bot.outbox.notify import queue
+from bot.outbox.sender import DeliveryError, Sender
+from storage.database import Database
+from storage.errors import StorageUnavailable
+from storage.models.base import utcnow
+from storage.repositories.outbox import Outbox, OutboxItem
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+LEASE = timedelta(minutes=2)  # a claimed message is due again if its worker died
+
+
+def backoff(attempts: int) -> timedelta:
+    """5 s, 10 s, 20 s … capped at an hour."""
+    return timedelta(seconds=min(5 * 2 ** (attempts - 1), 3600))
+
+
+class OutboxWorker:
+    def __init__(self, database: Database, senders: dict[str, Sender], *, batch: int = 20) -> None:
+        self.database = database
+        self.senders = senders
+        self.batch = batch
+
+    async def enqueue(self, key: ConversationKey, replies: list[Outbound]) -> None:
+        """Queue `replies` for `key` in a transaction of its own (WeChat's late replies)."""
+        async with self.database.transaction() as session:
+            await queue(session, key, replies)
+
+    async def deliver_due(self) -> int:
+        """Send every due message once; the number attempted."""
+        if not self.senders:
+            return 0
+        async with self.database.transaction() as session:
+            items = await Outbox(session).claim(
+                limit=self.batch, lease=LEASE, channels=sorted(self.senders)
+            )
+        for item in items:
+            await self._deliver(item)
+        return len(items)
+
+    async def _deliver(self, item: OutboxItem) -> None:
+        key = ConversationKey(item.channel, item.chat_id, item.external_user_id)
+        retry_at = None
+        try:
+            await self.senders[item.channel].send(key, decode_replies(item.payload))
+        except DeliveryError as exc:
+            error = str(exc)
+            if not exc.permanent and item.attempts < MAX_ATTEMPTS:
+                wait = timedelta(seconds=exc.retry_after) if exc.retry_after else None
+                retry_at = utcnow() + (wait or backoff(item.attempts))
+        except Exception as exc:  # the delivery boundary: log it, keep the message, retry
+            log.exception("outbox delivery failed", extra={"key": str(key), "outbox_id": item.id})
+            error = f"{type(exc).__name__}: {exc}"
+            if item.attempts < MAX_ATTEMPTS:
+                retry_at = utcnow() + backoff(item.attempts)
+        else:
+            async with self.database.transaction() as session:
+                await Outbox(session).delivered(item.id)
+            return
+        if retry_at is None:
+            log.error("outbox message given up", extra={"key": str(key), "error": error})
+        else:
+            log.warning("outbox delivery will be retried", extra={"key": str(key), "error": error})
+        async with self.database.transaction() as session:
+            await Outbox(session).failed(item.id, error, retry_at)
+
+    async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
+        """Deliver until `stop` is set, polling every `idle` seconds when nothing is due."""
+        while not stop.is_set():
+            try:
+                sent = await self.deliver_due()
+            except StorageUnavailable as exc:
+                log.warning("outbox paused: %s", exc)
+                sent = 0
+            if not sent:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), idle)

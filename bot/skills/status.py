@@ -1,0 +1,61 @@
+""" "我的申请" / @my_status: the user's requests and bookings with their states."""
+
+from __future__ import annotations
+
+from bot.conversation.turn import Turn
+from bot.conversation.types import Option, Outbound
+from bot.flows.booking.words import visit_line
+from bot.flows.request.shown import Shown
+from storage.repositories.bookings import Bookings
+from storage.repositories.requests import Requests
+
+SHOWN = 10  # of each kind, newest first; older ones are for staff to look up
+ACTIONABLE = 3  # bookings that get cancel / move options (more would bury the menu)
+
+
+async def status(turn: Turn) -> Outbound:
+    turn.outcome = "status"
+    user_id, lang = turn.state.user_id, turn.state.language
+    filed = await Requests(turn.session).of_user(user_id, SHOWN)
+    visits = await Bookings(turn.session).of_user(user_id, SHOWN)
+    back = turn.option("menu.back", "menu")
+    if not filed and not visits:
+        return turn.reply(turn.text("status.none"), options=[back])
+    shown = Shown(lang, turn.kb, turn.settings, turn.messages)
+    lines = []
+    if filed:
+        lines.append(turn.text("status.requests"))
+        for request in filed:
+            request_type = turn.kb.request_type(request.type_id)
+            lines.append(
+                turn.text(
+                    "status.request",
+                    number=request.number,
+                    title=shown.title(request_type) if request_type else request.type_id,
+                    state=turn.text(f"state.{request.state}"),
+                    station=shown.station(request.station_id),
+                    day=request.created_at.date().isoformat(),
+                )
+            )
+    options: list[Option] = []
+    if visits:
+        lines.append(turn.text("status.bookings"))
+        for visit in visits:
+            line = visit_line(turn.messages, turn.kb, lang, visit)
+            lines.append(
+                turn.text("status.booking", visit=line, state=turn.text(f"visit.{visit.state}"))
+            )
+        upcoming = [v for v in visits if v.state == "booked" and v.place.day >= turn.today]
+        for visit in upcoming[:ACTIONABLE]:
+            options.append(
+                Option(
+                    turn.text("status.move", number=visit.number), f"booking:move:{visit.number}"
+                )
+            )
+            options.append(
+                Option(
+                    turn.text("status.cancel", number=visit.number),
+                    f"booking:cancel:{visit.number}",
+                )
+            )
+    return turn.reply(*lines, options=[*options, back])

@@ -1,0 +1,184 @@
+"""Requests and bookings as staff handle them: only those of stations the member sees, every
+change through the requests-and-bookings code (`bot/progress.py`, which tells the user through
+the outbox in the same transaction) and into the audit log.
+
+    request   submitted → accepted → in progress → done, or rejected (with a reason) on the way
+    booking   booked → attended, or no-show (which frees the place)
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.casework.bookings import end_booking
+from bot.casework.requests import TRANSITIONS, change_request_state
+from bot.errors import ActionRefused, NotVisible
+from bot.flows.request.shown import Shown
+from bot.privacy.sealing import PersonalDataUnreadable, data_key, is_sealed
+from bot.staff.desk import Desk
+from bot.staff.permissions import sees, visible_stations
+from storage.errors import StateChangeRefused
+from storage.repositories.audit import AuditLog
+from storage.repositories.bookings import Bookings, Visit
+from storage.repositories.requests import Filed, Requests
+from storage.repositories.staff import StaffAccount
+
+OPEN = ("submitted", "accepted", "in_progress")
+CLOSED = ("done", "rejected")
+ENDINGS = ("attended", "no_show")  # what staff record of a visit; users cancel their own
+MAX_NOTE = 1000
+
+
+def stations_of(desk: Desk, staff: StaffAccount) -> list[str]:
+    visible = visible_stations(desk.kb, staff)
+    return sorted(visible if visible is not None else {s.id for s in desk.kb.stations})
+
+
+async def requests(
+    session: AsyncSession, desk: Desk, staff: StaffAccount, states: tuple[str, ...]
+) -> list[Filed]:
+    return await Requests(session).queue(stations_of(desk, staff), states, limit=200)
+
+
+async def request(session: AsyncSession, desk: Desk, staff: StaffAccount, number: str) -> Filed:
+    filed = await Requests(session).get(number)
+    if filed is None or not sees(desk.kb, staff, filed.station_id):
+        raise NotVisible(f"request {number}")
+    return filed
+
+
+async def move_request(
+    session: AsyncSession,
+    desk: Desk,
+    staff: StaffAccount,
+    number: str,
+    state: str,
+    note: str,
+    now: datetime,
+) -> Filed:
+    """Accept, set in progress, complete or reject (a rejection needs its reason)."""
+    note = note.strip()
+    filed = await request(session, desk, staff, number)
+    if state not in TRANSITIONS or state == "submitted":
+        raise ActionRefused("staff.error.state")
+    if (state == "rejected" and not note) or len(note) > MAX_NOTE:
+        raise ActionRefused("staff.error.reason")
+    try:
+        moved = await change_request_state(
+            session, desk.kb, desk.messages, number, state, staff.username, note
+        )
+    except StateChangeRefused as exc:
+        raise ActionRefused("staff.error.state") from exc
+    await _audit(
+        session,
+        staff,
+        "request_state",
+        filed.station_id,
+        f"request:{filed.id}",
+        now,
+        number=number,
+        state=state,
+    )
+    return moved
+
+
+def answers(desk: Desk, filed: Filed, lang: str, revealed: bool) -> list[dict[str, str]]:
+    """The form's answers, labelled; ID numbers and phones masked unless `revealed`."""
+    shown = Shown(lang, desk.kb, desk.settings, desk.messages, mask_phones=not revealed)
+    request_type = desk.kb.request_type(filed.type_id)
+    if request_type is None:  # a type removed since: its answers still say something
+        return [{"label": name, "value": "…"} for name in filed.answers]
+    lines = []
+    for form_field in request_type.fields:
+        if form_field.name not in filed.answers:
+            continue
+        value: Any = filed.answers[form_field.name]
+        if revealed and form_field.type == "id_number" and value:
+            text = _opened(desk, lang, str(value))
+        else:
+            text = shown.value(form_field, value)
+        lines.append({"label": shown.label(form_field), "value": text})
+    return lines
+
+
+async def reveal_request(
+    session: AsyncSession, desk: Desk, staff: StaffAccount, number: str, now: datetime
+) -> Filed:
+    filed = await request(session, desk, staff, number)
+    await _audit(
+        session, staff, "reveal", filed.station_id, f"request:{filed.id}", now, number=number
+    )
+    return filed
+
+
+async def bookings(
+    session: AsyncSession, desk: Desk, staff: StaffAccount, today: date
+) -> list[Visit]:
+    """Visits at the member's stations from a week ago to a month ahead, by day and slot."""
+    found: list[Visit] = []
+    first, last = today - timedelta(days=7), today + timedelta(days=31)
+    for station_id in stations_of(desk, staff):
+        found += await Bookings(session).at_station(station_id, first, last)
+    return sorted(found, key=lambda v: (v.place.day, v.place.slot, v.id))
+
+
+async def end_visit(
+    session: AsyncSession,
+    desk: Desk,
+    staff: StaffAccount,
+    number: str,
+    state: str,
+    now: datetime,
+) -> Visit:
+    """Mark a booked visit attended or no-show."""
+    visit = await Bookings(session).get(number)
+    if visit is None or not sees(desk.kb, staff, visit.place.station_id):
+        raise NotVisible(f"booking {number}")
+    if state not in ENDINGS:
+        raise ActionRefused("staff.error.state")
+    ended = await end_booking(session, desk.kb, desk.messages, number, state)
+    if ended is None:
+        raise ActionRefused("staff.error.state")  # it no longer holds a place
+    await _audit(
+        session,
+        staff,
+        "booking_state",
+        visit.place.station_id,
+        f"booking:{visit.id}",
+        now,
+        number=number,
+        state=state,
+    )
+    return ended
+
+
+def _opened(desk: Desk, lang: str, value: str) -> str:
+    if not is_sealed(value):
+        return value
+    try:
+        return data_key(desk.settings).open(value)
+    except PersonalDataUnreadable:
+        return desk.text(lang, "form.unreadable")
+
+
+async def _audit(
+    session: AsyncSession,
+    staff: StaffAccount,
+    action: str,
+    station_id: str,
+    subject: str,
+    now: datetime,
+    **detail: Any,
+) -> None:
+    await AuditLog(session).add(
+        action,
+        staff_id=staff.id,
+        username=staff.username,
+        station_id=station_id,
+        subject=subject,
+        detail=detail,
+        at=now,
+    )

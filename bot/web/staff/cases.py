@@ -1,0 +1,122 @@
+"""The console's requests and bookings under /api/staff: list those of the member's stations,
+read one (masked unless revealed, the reveal audited), and move them on. Each change tells the
+user through the outbox (`bot/progress.py`) and goes into the audit log."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from bot.calendar.hours import COUNTY_TIME
+from bot.staff import cases
+from bot.staff.desk import Desk
+from bot.web.staff.auth import ActingDep, Console, ConsoleDep
+from bot.web.staff.views import iso
+from storage.repositories.bookings import Visit
+from storage.repositories.requests import Filed, Requests
+
+router = APIRouter(prefix="/api/staff", tags=["staff console"])
+
+
+class RequestStateIn(BaseModel):
+    state: Literal["accepted", "in_progress", "done", "rejected"]
+    note: str = Field("", max_length=cases.MAX_NOTE)
+
+
+class VisitStateIn(BaseModel):
+    state: Literal["attended", "no_show"]
+
+
+def request_row(filed: Filed, desk: Desk, lang: str) -> dict[str, Any]:
+    request_type = desk.kb.request_type(filed.type_id)
+    title = filed.type_id
+    if request_type is not None:
+        title = request_type.title.en if lang == "en" else request_type.title.zh
+    return {
+        "number": filed.number,
+        "type": filed.type_id,
+        "title": title,
+        "state": filed.state,
+        "station_id": filed.station_id,
+        "station": desk.station_name(lang, filed.station_id),
+        "channel": filed.channel,
+        "created_at": iso(filed.created_at),
+        "updated_at": iso(filed.updated_at),
+    }
+
+
+def visit_row(visit: Visit, desk: Desk, lang: str) -> dict[str, Any]:
+    return {
+        "number": visit.number,
+        "service": visit.service,
+        "state": visit.state,
+        "station_id": visit.place.station_id,
+        "station": desk.station_name(lang, visit.place.station_id),
+        "day": visit.place.day.isoformat(),
+        "slot": visit.place.slot,
+        "created_at": iso(visit.created_at),
+    }
+
+
+@router.get("/requests")
+async def requests(c: ConsoleDep, closed: bool = False) -> list[dict[str, Any]]:
+    """Requests at the member's stations: open ones oldest first (or closed ones)."""
+    states = cases.CLOSED if closed else cases.OPEN
+    async with c.services.database.transaction() as session:
+        found = await cases.requests(session, c.desk, c.staff, states)
+    return [request_row(f, c.desk, c.lang) for f in found]
+
+
+@router.get("/requests/{number}")
+async def request(number: str, c: ConsoleDep) -> dict[str, Any]:
+    async with c.services.database.transaction() as session:
+        filed = await cases.request(session, c.desk, c.staff, number)
+        return await _detail(session, c, filed, revealed=False)
+
+
+@router.post("/requests/{number}/reveal")
+async def reveal(number: str, c: ActingDep) -> dict[str, Any]:
+    async with c.services.database.transaction() as session:
+        filed = await cases.reveal_request(session, c.desk, c.staff, number, c.now)
+        return await _detail(session, c, filed, revealed=True)
+
+
+@router.post("/requests/{number}/state")
+async def move(number: str, body: RequestStateIn, c: ActingDep) -> dict[str, Any]:
+    """Accept, set in progress, complete, or reject with a reason; the user is told."""
+    async with c.services.database.transaction() as session:
+        moved = await cases.move_request(
+            session, c.desk, c.staff, number, body.state, body.note, c.now
+        )
+    return request_row(moved, c.desk, c.lang)
+
+
+@router.get("/bookings")
+async def bookings(c: ConsoleDep) -> list[dict[str, Any]]:
+    """Visits booked at the member's stations, a week back to a month ahead."""
+    today = c.now.astimezone(COUNTY_TIME).date()
+    async with c.services.database.transaction() as session:
+        found = await cases.bookings(session, c.desk, c.staff, today)
+    return [visit_row(v, c.desk, c.lang) for v in found]
+
+
+@router.post("/bookings/{number}/state")
+async def end(number: str, body: VisitStateIn, c: ActingDep) -> dict[str, Any]:
+    """Mark a visit attended or no-show (a no-show frees the place; the user is told)."""
+    async with c.services.database.transaction() as session:
+        ended = await cases.end_visit(session, c.desk, c.staff, number, body.state, c.now)
+    return visit_row(ended, c.desk, c.lang)
+
+
+async def _detail(session: Any, c: Console, filed: Filed, *, revealed: bool) -> dict[str, Any]:
+    events = await Requests(session).history(filed.id)
+    return {
+        "request": request_row(filed, c.desk, c.lang),
+        "revealed": revealed,
+        "answers": cases.answers(c.desk, filed, c.lang, revealed),
+        "history": [
+            {"state": e.state, "who": e.actor, "note": e.note, "at": iso(e.at)} for e in events
+        ],
+    }
