@@ -11,6 +11,9 @@ import yaml
 from policies.errors import Problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# Parser events a file may have. The real knowledge base has a few tens of thousands; a file
+# far beyond that is not something an admin wrote by hand.
+MAX_EVENTS = 500_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,9 @@ def read(path: Path, shown_as: str) -> tuple[Source | None, list[Problem]]:
     if problems:
         return None, problems
     try:
+        problem = _structure(text, shown_as)
+        if problem is not None:
+            return None, [problem]
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
@@ -72,6 +78,26 @@ def read(path: Path, shown_as: str) -> tuple[Source | None, list[Problem]]:
         return None, [Problem(shown_as, 1, f"YAML syntax error: {exc}")]
     source = Source(shown_as, data, node)
     return source, _duplicate_keys(node, shown_as)
+
+
+def _structure(text: str, shown_as: str) -> Problem | None:
+    """Refuse anchors and aliases, and files with too many nodes, before building anything.
+
+    An alias makes one node stand in many places, so a few hundred bytes of nested aliases
+    expand to billions of values (the "billion laughs"): every later walk would take minutes.
+    Nothing in the knowledge base needs them; writing the value out is always possible.
+    """
+    for count, event in enumerate(yaml.parse(text, Loader=yaml.SafeLoader)):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            return Problem(
+                shown_as,
+                line,
+                "anchors and aliases (&name, *name) are not allowed here; write the value out",
+            )
+        if count > MAX_EVENTS:
+            return Problem(shown_as, 1, f"the file has more than {MAX_EVENTS} YAML nodes")
+    return None
 
 
 def _tabs(text: str, shown_as: str) -> list[Problem]:

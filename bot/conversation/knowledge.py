@@ -21,6 +21,8 @@ from policies.loader import KnowledgeBase, load
 
 log = logging.getLogger(__name__)
 
+RELOAD_LIMIT = 60.0  # seconds; the real knowledge base loads in about one
+
 
 @dataclass(frozen=True, slots=True)
 class Knowledge:
@@ -42,7 +44,7 @@ class KnowledgeStore:
         self.folder = folder
         self._current = current
         self.failed: tuple[Problem, ...] = ()  # errors of the last failed reload, for /healthz
-        self._reloading = asyncio.Lock()
+        self._generation = 0  # reloads started; only the newest may install its result
 
     @classmethod
     async def open(cls, folder: Path) -> KnowledgeStore:
@@ -62,27 +64,47 @@ class KnowledgeStore:
         """Load the YAML again; True when a new knowledge base now serves.
 
         A failing edit is logged with its `file:line` problems and kept in `failed`; the last
-        good knowledge base keeps serving.
+        good knowledge base keeps serving. Reloads never queue behind each other: each one is
+        numbered, a slower older one never replaces a newer one, and one that takes longer
+        than `RELOAD_LIMIT` is given up, so an admin's fix is always read.
         """
-        async with self._reloading:
-            try:
-                knowledge = await asyncio.to_thread(Knowledge.build, self.folder)
-            except PolicyValidationError as exc:
-                self.failed = tuple(exc.problems)
-                for problem in exc.problems:
-                    level = logging.WARNING if problem.warning else logging.ERROR
-                    log.log(level, "knowledge base reload failed: %s", problem)
-                log.warning(
-                    "still serving the last good knowledge base",
-                    extra={"fingerprint": self._current.kb.fingerprint},
-                )
-                return False
-            self.failed = ()
-            if knowledge.kb.fingerprint == self._current.kb.fingerprint:
-                return False
-            self._current = knowledge
-            log.info("knowledge base reloaded", extra={"fingerprint": knowledge.kb.fingerprint})
-            return True
+        self._generation += 1
+        mine = self._generation
+        try:
+            knowledge = await asyncio.wait_for(
+                asyncio.to_thread(Knowledge.build, self.folder), RELOAD_LIMIT
+            )
+        except TimeoutError:
+            problem = Problem(
+                str(self.folder),
+                1,
+                f"reading the knowledge base took over {RELOAD_LIMIT:.0f} s and was given up; "
+                "fix the files and save again",
+            )
+            return self._refused(mine, (problem,))
+        except PolicyValidationError as exc:
+            return self._refused(mine, tuple(exc.problems))
+        if mine != self._generation:
+            return False  # a newer reload is under way: it decides what serves
+        self.failed = ()
+        if knowledge.kb.fingerprint == self._current.kb.fingerprint:
+            return False
+        self._current = knowledge
+        log.info("knowledge base reloaded", extra={"fingerprint": knowledge.kb.fingerprint})
+        return True
+
+    def _refused(self, generation: int, problems: tuple[Problem, ...]) -> bool:
+        if generation != self._generation:
+            return False  # outdated by a newer reload: its problems no longer matter
+        self.failed = problems
+        for problem in problems:
+            level = logging.WARNING if problem.warning else logging.ERROR
+            log.log(level, "knowledge base reload failed: %s", problem)
+        log.warning(
+            "still serving the last good knowledge base",
+            extra={"fingerprint": self._current.kb.fingerprint},
+        )
+        return False
 
     async def watch(self, stop: asyncio.Event | None = None) -> None:
         """Reload whenever a YAML file under the folder changes, until `stop` is set."""
