@@ -1,5 +1,5 @@
-"""Engine and HTTP throughput: messages/s through `Engine.handle` (SQLite, PostgreSQL) and
-requests/s with p50/p99 on `POST /api/chat` next to a trivial FastAPI endpoint, on loopback.
+"""Engine throughput: messages/s through `Engine.handle` on SQLite and PostgreSQL, without HTTP
+(the HTTP figures come from `benchmarks/http_bench.py`, driven by wrk).
 
 `vetbot bench` calls `run()`; `python -m benchmarks.engine_bench [--quick]` prints the figures.
 Every loop is bounded by a message count; nothing here is a pass/fail test.
@@ -15,17 +15,13 @@ import asyncio
 import os
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx
-from fastapi import FastAPI
 
 from bot.config import get_settings
 from bot.conversation.engine import Engine
@@ -107,138 +103,8 @@ async def engine_bench(quick: bool = False) -> dict[str, Any]:
     return figures
 
 
-def trivial_app() -> FastAPI:
-    """The yardstick: the smallest FastAPI JSON endpoint, served by the same uvicorn."""
-    app = FastAPI()
-
-    @app.post("/api/chat")
-    async def chat() -> dict[str, list[object]]:
-        return {"replies": []}
-
-    return app
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _start(command: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
-            return process
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise TimeoutError(f"{command} did not start")
-
-
-async def _load(
-    url: str, count: int, concurrency: int, body: Callable[[int, int], dict[str, str]]
-) -> dict[str, float]:
-    """`count` POSTs from `concurrency` clients; requests/s and latency percentiles."""
-    samples: list[float] = []
-    per_client = max(1, count // concurrency)
-
-    async def client(n: int, http: httpx.AsyncClient) -> None:
-        for i in range(per_client):
-            started = time.perf_counter()
-            response = await http.post(url, json=body(n, i))
-            response.raise_for_status()
-            samples.append(time.perf_counter() - started)
-
-    limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(timeout=120, limits=limits) as http:
-        started = time.perf_counter()
-        await asyncio.gather(*(client(n, http) for n in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    return {"rps": round(len(samples) / elapsed, 1), **_ms(samples)}
-
-
-def _chat_body(texts: list[str], run: str) -> Callable[[int, int], dict[str, str]]:
-    def body(client: int, i: int) -> dict[str, str]:
-        return {
-            "user_id": f"{run}-{client}",
-            "message_id": secrets.token_hex(8),
-            "text": texts[i % len(texts)],
-        }
-
-    return body
-
-
-async def http_bench(quick: bool = False) -> dict[str, Any]:
-    vetbot = str(Path(sys.executable).with_name("vetbot"))
-    concurrency = 8
-    navigation = 200 if quick else 1000
-    questions = 16 if quick else 64
-    figures: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as folder:
-        chat_port, trivial_port = _free_port(), _free_port()
-        env = {
-            "VETBOT_DATABASE_URL": f"sqlite:///{Path(folder) / 'http.db'}",
-            "VETBOT_WATCH_POLICIES": "false",
-            "VETBOT_LOG_LEVEL": "WARNING",
-        }
-        servers = [
-            _start([vetbot, "serve", "--port", str(chat_port)], env, chat_port),
-            _start(
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "--factory",
-                    "benchmarks.engine_bench:trivial_app",
-                    "--port",
-                    str(trivial_port),
-                    "--log-level",
-                    "warning",
-                ],
-                {},
-                trivial_port,
-            ),
-        ]
-        try:
-            chat = f"http://127.0.0.1:{chat_port}/api/chat"
-            trivial = f"http://127.0.0.1:{trivial_port}/api/chat"
-            runs: list[tuple[str, Awaitable[dict[str, float]]]] = [
-                (
-                    "http_trivial",
-                    _load(trivial, navigation, concurrency, _chat_body(["菜单"], "t")),
-                ),
-                (
-                    "http_chat_navigation",
-                    _load(chat, navigation, concurrency, _chat_body(NAVIGATION, "n")),
-                ),
-                (
-                    "http_chat_question",
-                    _load(chat, questions, concurrency, _chat_body(QUESTIONS, "q")),
-                ),
-            ]
-            for name, measured in runs:
-                for figure, value in (await measured).items():
-                    figures[f"{name}_{figure}"] = value
-        finally:
-            for server in servers:
-                server.terminate()
-                server.wait(15)
-    trivial_rps = figures["http_trivial_rps"]
-    figures["http_chat_navigation_vs_trivial"] = round(
-        figures["http_chat_navigation_rps"] / trivial_rps, 3
-    )
-    figures["http_concurrency"] = concurrency
-    return figures
-
-
 async def _all(quick: bool) -> dict[str, Any]:
-    return {**await engine_bench(quick), **await http_bench(quick)}
+    return await engine_bench(quick)
 
 
 def run(quick: bool = False) -> dict[str, Any]:

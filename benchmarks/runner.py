@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 import resource
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks import booking_bench
+from benchmarks import booking_bench, engine_bench, http_bench
 from benchmarks.understand_bench import bench_real, bench_synthetic
 from bot.config import get_settings
 
@@ -22,13 +21,10 @@ def run_all(quick: bool = False, console: Console | None = None) -> dict[str, An
         figures.update(bench_real(get_settings().policies_dir, rounds))
     with console.status("understanding, synthetic knowledge base of 10,000 entries…"):
         figures.update(bench_synthetic(10_000, rounds))
-    try:  # the engine and HTTP benchmarks live beside the engine
-        engine_bench = importlib.import_module("benchmarks.engine_bench")
-    except ModuleNotFoundError:
-        engine_bench = None
-    if engine_bench is not None and hasattr(engine_bench, "run"):
-        with console.status("engine and HTTP…"):
-            figures.update(engine_bench.run(quick=quick))
+    with console.status("engine, SQLite and PostgreSQL…"):
+        figures.update(engine_bench.run(quick=quick))
+    with console.status("HTTP under wrk: /api/chat next to a bare echo endpoint…"):
+        figures.update(http_bench.run(quick=quick))
     with console.status("bookings: hundreds confirming one slot of 10 places…"):
         figures.update(booking_bench.run(quick=quick))
     figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
