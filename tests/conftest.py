@@ -2,6 +2,10 @@
 
 PostgreSQL is looked for at 127.0.0.1:5432, database `test`, user root or postgres (trust
 auth), or at VETBOT_TEST_POSTGRES_URL. Each test gets its own schema, dropped afterwards.
+
+Tests mirror the packages (tests/bot/conversation tests bot/conversation). A bug fixed gets a
+regression test named for what broke, `test_<what broke>`, as
+`test_someone_elses_contact_is_not_taken_as_the_users_phone` does.
 """
 
 from __future__ import annotations

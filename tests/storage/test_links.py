@@ -161,7 +161,7 @@ async def test_merge_moves_every_row_that_names_the_user(database: Database) -> 
 def test_every_user_id_column_references_users() -> None:
     """`Users.merge` finds what to move by its foreign key to users.id; a user id kept without
     one would stay with the deleted user, so every table must declare it."""
-    referenced = {(model.__table__.name, column.key) for model, column in user_references()}
+    referenced = {(model.__tablename__, column.key) for model, column in user_references()}
     named = {
         (table.name, column.name)
         for table in Base.metadata.tables.values()

@@ -129,7 +129,8 @@ async def test_messages_join_the_ticket_and_live_ones_are_only_relayed(
     assert await veteran.say("在吗") == []  # live: relayed to staff, the bot keeps quiet
     assert await veteran.say("1") == []  # a digit is a word for staff, not an option
     ticket = await open_ticket(engine.database, 1)
-    assert ticket.last_user_at == clock.now and ticket.staff_seen_at < clock.now
+    assert ticket.last_user_at == clock.now
+    assert ticket.staff_seen_at is not None and ticket.staff_seen_at < clock.now
     conversation = await veteran.conversation()
     async with engine.database.transaction() as session:
         logged = await Transcript(session).messages(conversation)

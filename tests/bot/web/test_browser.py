@@ -3,83 +3,45 @@ choice by clicking and by typing its digit, reload and find the conversation sti
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from playwright.sync_api import Browser, expect
 
-import pytest
-
-from tests.bot.web.servers import ServerProcess, server_process
-
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="/usr/bin/chromium is missing: `make browser` installs Debian's chromium",
-    ),
-]
+from tests.bot.web.browser import PHONE
+from tests.bot.web.servers import ServerProcess
 
 
-@pytest.fixture
-def server(tmp_path: Path, policies: Path) -> Iterator[ServerProcess]:
-    env = {
-        "VETBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'browser.db'}",
-        "VETBOT_POLICIES_DIR": str(policies),
-        "VETBOT_WATCH_POLICIES": "false",
-    }
-    with server_process(env, tmp_path / "server.log") as running:
-        yield running
+def test_chat_in_a_phone_sized_browser(chat_server: ServerProcess, browser: Browser) -> None:
+    page = browser.new_page(viewport=PHONE, locale="zh-CN")
+    page.set_default_timeout(30_000)
+    page.goto(chat_server.url)
+    bot = page.locator(".bubble.bot")
+    expect(bot.last).to_contain_text("请回复数字选择")  # a new visitor gets the menu
 
+    page.fill("#text", "优待证怎么办理")
+    page.click("#send")
+    expect(bot.last).to_contain_text("测试答案：到乡镇服务站申请优待证。")
+    expect(bot.last).to_contain_text("依据：测试来源乙（2024-06-01 核对）")
 
-def test_chat_in_a_phone_sized_browser(server: ServerProcess) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    page.fill("#text", "优待证")
+    page.keyboard.press("Enter")
+    expect(bot.last).to_contain_text("您想问的是下面哪一个")
+    bot.last.get_by_role("button", name="优待证挂失补办").click()
+    expect(bot.last).to_contain_text("先到银行挂失")
+    expect(page.locator(".bubble.user").last).to_have_text("优待证挂失补办")
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 360, "height": 740}, locale="zh-CN")
-            page.set_default_timeout(30_000)
-            page.goto(server.url)
-            bot = page.locator(".bubble.bot")
-            expect(bot.last).to_contain_text("请回复数字选择")  # a new visitor gets the menu
+    page.fill("#text", "优待证")
+    page.click("#send")
+    expect(bot.last).to_contain_text("您想问的是下面哪一个")
+    page.fill("#text", "2")
+    page.click("#send")
+    expect(bot.last).to_contain_text("测试答案：到乡镇服务站申请优待证。")
 
-            page.fill("#text", "优待证怎么办理")
-            page.click("#send")
-            expect(bot.last).to_contain_text("测试答案：到乡镇服务站申请优待证。")
-            expect(bot.last).to_contain_text("依据：测试来源乙（2024-06-01 核对）")
+    shown = page.locator(".bubble").all_inner_texts()
+    page.reload()
+    expect(page.locator("body[data-ready='1']")).to_have_count(1)
+    expect(page.locator(".bubble")).to_have_count(len(shown))
+    assert page.locator(".bubble").all_inner_texts() == shown
+    expect(page.locator(".bubble.user").last).to_have_text("2")
 
-            page.fill("#text", "优待证")
-            page.keyboard.press("Enter")
-            expect(bot.last).to_contain_text("您想问的是下面哪一个")
-            bot.last.get_by_role("button", name="优待证挂失补办").click()
-            expect(bot.last).to_contain_text("先到银行挂失")
-            expect(page.locator(".bubble.user").last).to_have_text("优待证挂失补办")
-
-            page.fill("#text", "优待证")
-            page.click("#send")
-            expect(bot.last).to_contain_text("您想问的是下面哪一个")
-            page.fill("#text", "2")
-            page.click("#send")
-            expect(bot.last).to_contain_text("测试答案：到乡镇服务站申请优待证。")
-
-            shown = page.locator(".bubble").all_inner_texts()
-            page.reload()
-            expect(page.locator("body[data-ready='1']")).to_have_count(1)
-            expect(page.locator(".bubble")).to_have_count(len(shown))
-            assert page.locator(".bubble").all_inner_texts() == shown
-            expect(page.locator(".bubble.user").last).to_have_text("2")
-
-            # Narrow screen: nothing wider than the viewport.
-            width = page.evaluate("document.documentElement.scrollWidth")
-            assert width <= 360
-        finally:
-            browser.close()
+    # Narrow screen: nothing wider than the viewport.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.bot.web.servers import ServerProcess, free_port
 
@@ -20,6 +21,7 @@ def say(url: str, message_id: str, text: str) -> Any:
     return response.json()["replies"][0]
 
 
+@pytest.mark.timeout(300)  # two `vetbot serve` start-ups, each allowed 60 s to answer
 def test_a_conversation_survives_a_killed_server(tmp_path: Path, policies: Path) -> None:
     env = {
         "VETBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'restart.db'}",

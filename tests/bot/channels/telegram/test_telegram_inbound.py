@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from aiogram.types import ReplyKeyboardMarkup
 
 from bot.channels.telegram.updates import Update, render, to_inbound
 from bot.conversation.types import Outbound
@@ -77,5 +78,6 @@ def test_a_phone_request_numbers_its_options_and_keeps_its_keyboard_for_the_turn
         ]
     )
     assert rendered[0].text == "请分享手机号。\n\n回复 1 优待证办理"
-    assert rendered[0].markup is not None and rendered[0].markup.keyboard[0][0].request_contact
+    markup = rendered[0].markup
+    assert isinstance(markup, ReplyKeyboardMarkup) and markup.keyboard[0][0].request_contact
     assert rendered[1].markup is None  # removing the keyboard now would hide the button

@@ -83,7 +83,7 @@ async def test_the_users_own_contact_fills_the_phone(
 async def test_someone_elses_contact_is_not_taken_as_the_users_phone(
     fake_telegram: FakeTelegram, poller: TelegramPoller, echo: EchoHandler, owner: int | None
 ) -> None:
-    contact = {"phone_number": "+8613900139000", "first_name": "邻居"}
+    contact: dict[str, object] = {"phone_number": "+8613900139000", "first_name": "邻居"}
     if owner is not None:
         contact["user_id"] = owner
     fake_telegram.user_message(USER, contact=contact)

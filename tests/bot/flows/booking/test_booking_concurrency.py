@@ -65,6 +65,7 @@ async def ready(chat: Chat) -> None:
         await chat.pick(payload)
 
 
+@pytest.mark.timeout(300)  # 200 engines at once: ~20 s on PostgreSQL on a busy two-core machine
 async def test_200_confirm_at_once_10_get_places(engines: list[Engine], database: Database) -> None:
     people = [Chat(engines[n % PROCESSES], f"veteran-{n}") for n in range(PEOPLE)]
     await asyncio.gather(*(ready(person) for person in people))
