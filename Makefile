@@ -6,7 +6,7 @@ STAMP    := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 APT_LOG  := $(or $(TMPDIR),/tmp)/vetbot-chromium-apt.log
 
-.PHONY: help run test bench lint setup browser clean
+.PHONY: help run test bench lint setup browser loadgen clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 16
@@ -46,7 +46,19 @@ test: setup lint ## set up and run every check: lint, types, knowledge-base vali
 	$(BIN)/vetbot policies check
 	$(BIN)/pytest -q
 
-bench: $(STAMP) ## speed, index build time and memory (vetbot bench)
+# The HTTP benchmark needs a load generator in its own process: Debian's wrk.
+loadgen: ## install Debian's wrk for the HTTP benchmark, if it is missing and apt can
+	@if command -v wrk >/dev/null 2>&1; then \
+	  echo "HTTP benchmark uses $$(command -v wrk)"; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "no wrk and no apt-get: the HTTP benchmark will be skipped"; \
+	else \
+	  echo "installing Debian wrk (apt) for the HTTP benchmark…"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } \
+	    >/dev/null 2>&1 || echo "could not install wrk: the HTTP benchmark will be skipped"; \
+	fi
+
+bench: $(STAMP) loadgen ## speed, scale and memory (vetbot bench): understanding, engine, HTTP under wrk, bookings
 	$(BIN)/vetbot bench
 
 clean: ## remove the virtualenv, caches and the local SQLite database
