@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -13,6 +11,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from policies.directory import check_requests, check_stations
+from policies.entries import EntryLines, check_entry, question_key
 from policies.errors import PolicyValidationError, Problem, display_path
 from policies.schema import (
     Entry,
@@ -28,9 +27,6 @@ from policies.schema import (
 )
 from policies.yamlsource import Source, read
 
-MIN_QUESTIONS = 20
-MAX_ANSWER_CHARS = 300
-FIXED_ACTIONS = frozenset({"booking", "handoff"})
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -80,20 +76,24 @@ class KnowledgeBase:
         county = self.county_station()
         return chain if county in chain else [*chain, county]
 
+    def serving(self, station_id: str | None) -> Station:
+        """The nearest station on record at or above `station_id`: a township whose station is
+        not in the directory yet is served by the one above it (the county centre)."""
+        return self._served_by(station_id)[0]
+
     def station_at(self, station_id: str | None, level: Level) -> Station:
         """The station at `level` that serves someone registered at `station_id`.
 
-        Walks up the hierarchy; when the person's own station is already above `level` (a town
-        set, a village-level matter), their own station is the nearest one that can handle it.
+        Walks up the hierarchy, past stations not on record; when the person's own station is
+        already above `level` (a town set, a village-level matter), their own station is the
+        nearest one that can handle it.
         """
-        chain = self.chain(station_id)
+        chain = self._served_by(station_id)
         return next((s for s in chain if s.level == level), chain[0])
 
-
-def question_key(text: str) -> str:
-    """How two questions are compared for 'claimed by two entries': width, case, punctuation."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    return re.sub(r"[\W_]+", "", text)
+    def _served_by(self, station_id: str | None) -> list[Station]:
+        """`chain` without the stations not on record; the county centre always serves."""
+        return [s for s in self.chain(station_id) if s.on_record or s.level == "county"]
 
 
 def _validate(model: type[Model], source: Source, problems: list[Problem]) -> Model | None:
@@ -137,61 +137,23 @@ class _Loader:
 
 def load(root: Path, today: date | None = None) -> KnowledgeBase:
     """Load `root` (kb/*.yaml, stations.yaml, requests.yaml, topics.yaml) or raise with every error."""
-    today = today or date.today()
     loader = _Loader(root)
     topics, _ = loader.file(root / "topics.yaml", TopicsFile)
-    stations_file, stations_src = loader.file(root / "stations.yaml", StationsFile)
-    requests_file, requests_src = loader.file(root / "requests.yaml", RequestsFile)
-    stations = stations_file.stations if stations_file else []
-    request_types = requests_file.request_types if requests_file else []
-    if stations_file and stations_src:
-        check_stations(loader, stations, stations_src)
-    if requests_file and requests_src:
-        check_requests(loader, request_types, requests_src)
-
+    stations, request_types = _directory(loader, root)
     kb_files = sorted((root / "kb").glob("*.yaml"))
     if not kb_files:
         loader.add(display_path(root / "kb", root), 1, "no knowledge-base files (kb/*.yaml)")
-    entries: list[Entry] = []
-    places: dict[str, tuple[str, int]] = {}
-    claimed: dict[str, tuple[str, str, int]] = {}
-    request_ids = {r.id for r in request_types}
+    entries = _Entries(loader, {r.id for r in request_types}, today or date.today())
     for path in kb_files:
-        kb_file, source = loader.file(path, KBFile)
-        if kb_file is None or source is None:
-            continue
-        for index, entry in enumerate(kb_file.entries):
-            line = source.line_of(("entries", index))
-            if entry.id in places:
-                other, other_line = places[entry.id]
-                loader.add(
-                    source.path, line, f"duplicate id '{entry.id}' (also {other}:{other_line})"
-                )
-                continue
-            places[entry.id] = (source.path, line)
-            entries.append(entry)
-            _check_entry(loader, entry, kb_file.category, source, index, request_ids, today)
-            for q_index, question in enumerate(entry.questions):
-                q_line = source.line_of(("entries", index, "questions", q_index))
-                key = question_key(question)
-                if key in claimed and claimed[key][0] != entry.id:
-                    owner, owner_path, owner_line = claimed[key]
-                    loader.add(
-                        source.path,
-                        q_line,
-                        f"question '{question}' is claimed by '{entry.id}' and by '{owner}' "
-                        f"({owner_path}:{owner_line}); keep it in one entry",
-                    )
-                claimed.setdefault(key, (entry.id, source.path, q_line))
-
+        entries.read(path)
     if topics:
-        _check_topics(loader, topics, places, root)
+        _check_topics(loader, topics, entries.places, root)
     errors = [p for p in loader.problems if not p.warning]
     if errors:
         raise PolicyValidationError(loader.problems)
     assert topics is not None
     return KnowledgeBase(
-        entries=tuple(entries),
+        entries=tuple(entries.entries),
         stations=tuple(stations),
         request_types=tuple(request_types),
         categories=dict(topics.categories),
@@ -201,69 +163,62 @@ def load(root: Path, today: date | None = None) -> KnowledgeBase:
     )
 
 
-def _check_entry(
-    loader: _Loader,
-    entry: Entry,
-    category: str,
-    source: Source,
-    index: int,
-    request_ids: set[str],
-    today: date,
-) -> None:
-    def at(*loc: str | int) -> int:
-        return source.line_of(("entries", index, *loc))
+def _directory(loader: _Loader, root: Path) -> tuple[list[Station], list[RequestType]]:
+    """The stations and the request types, each file checked."""
+    stations_file, stations_src = loader.file(root / "stations.yaml", StationsFile)
+    requests_file, requests_src = loader.file(root / "requests.yaml", RequestsFile)
+    stations = stations_file.stations if stations_file else []
+    request_types = requests_file.request_types if requests_file else []
+    if stations_file and stations_src:
+        check_stations(loader, stations, stations_src)
+    if requests_file and requests_src:
+        check_requests(loader, request_types, requests_src)
+    return stations, request_types
 
-    if entry.category != category:
-        loader.add(
-            source.path, at("id"), f"id '{entry.id}' is not in this file's category '{category}'"
-        )
-    seen: set[str] = set()
-    for q_index, question in enumerate(entry.questions):
-        key = question_key(question)
-        if key in seen:
-            loader.add(
-                source.path, at("questions", q_index), f"question '{question}' is listed twice"
-            )
-        seen.add(key)
-    for a_index, action in enumerate(entry.actions):
-        kind, _, target = action.partition(":")
-        if action in FIXED_ACTIONS:
-            continue
-        if kind != "request" or not target:
-            loader.add(
-                source.path,
-                at("actions", a_index),
-                f"action '{action}' is not 'booking', 'handoff' or 'request:<type id>'",
-            )
-        elif target not in request_ids:
-            loader.add(
-                source.path,
-                at("actions", a_index),
-                f"action '{action}' names request type '{target}', which requests.yaml lacks",
-            )
-    if entry.valid_from and entry.valid_until and entry.valid_until < entry.valid_from:
-        loader.add(source.path, at("valid_until"), "valid_until is before valid_from")
-    if len(entry.questions) < MIN_QUESTIONS:
-        loader.add(
-            source.path,
-            at("questions"),
-            f"only {len(entry.questions)} questions; {MIN_QUESTIONS}+ phrasings make answers reliable",
-            warning=True,
-        )
-    if len(entry.answer) > MAX_ANSWER_CHARS * 1.2:
-        loader.add(
-            source.path,
-            at("answer"),
-            f"answer has {len(entry.answer)} characters; keep it under about {MAX_ANSWER_CHARS} "
-            "and move the rest to `detail`",
-            warning=True,
-        )
-    if entry.en is None:
-        loader.add(source.path, at("id"), "no English translation (`en`)", warning=True)
-    if entry.valid_until and entry.valid_until < today:
-        loader.add(
-            source.path, at("valid_until"), "entry has expired and is not served", warning=True
-        )
+
+class _Entries:
+    """The entries of the knowledge-base files, read one file after another: each checked, ids
+    unique across files, each question claimed by one entry only."""
+
+    def __init__(self, loader: _Loader, request_ids: set[str], today: date) -> None:
+        self.loader = loader
+        self.request_ids = request_ids
+        self.today = today
+        self.entries: list[Entry] = []
+        self.places: dict[str, tuple[str, int]] = {}  # entry id: where it is
+        self._claimed: dict[str, tuple[str, str, int]] = {}  # question key: entry id, where
+
+    def read(self, path: Path) -> None:
+        kb_file, source = self.loader.file(path, KBFile)
+        if kb_file is None or source is None:
+            return
+        for index, entry in enumerate(kb_file.entries):
+            line = source.line_of(("entries", index))
+            if entry.id in self.places:
+                other, other_line = self.places[entry.id]
+                self.loader.add(
+                    source.path, line, f"duplicate id '{entry.id}' (also {other}:{other_line})"
+                )
+                continue
+            self.places[entry.id] = (source.path, line)
+            self.entries.append(entry)
+            at = EntryLines(source, index)
+            check_entry(self.loader, entry, kb_file.category, at, self.request_ids, self.today)
+            self._claim(entry, at)
+
+    def _claim(self, entry: Entry, at: EntryLines) -> None:
+        for q_index, question in enumerate(entry.questions):
+            q_line = at("questions", q_index)
+            key = question_key(question)
+            if key in self._claimed and self._claimed[key][0] != entry.id:
+                owner, owner_path, owner_line = self._claimed[key]
+                self.loader.add(
+                    at.path,
+                    q_line,
+                    f"question '{question}' is claimed by '{entry.id}' and by '{owner}' "
+                    f"({owner_path}:{owner_line}); keep it in one entry",
+                )
+            self._claimed.setdefault(key, (entry.id, at.path, q_line))
 
 
 def _check_topics(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.conversation.replies import decode_replies
@@ -26,6 +27,9 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
 LEASE = timedelta(minutes=2)  # a claimed message is due again if its worker died
+
+# What `OutboxWorker.enqueue` is to those handed it: WeChat's router, for its late replies.
+Enqueue = Callable[[ConversationKey, list[Outbound]], Awaitable[None]]
 
 
 def backoff(attempts: int) -> timedelta:

@@ -21,7 +21,14 @@ from bot.config import Settings
 from bot.errors import ActionRefused
 from storage.database import Database
 from storage.repositories.audit import AuditLog
-from storage.repositories.staff import ROLES, StaffAccount, StaffAccounts, StaffSessions
+from storage.repositories.staff import (
+    ROLES,
+    Role,
+    StaffAccount,
+    StaffAccounts,
+    StaffSessions,
+    is_role,
+)
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
@@ -53,8 +60,8 @@ def check_username(username: str) -> str:
     return name
 
 
-def check_role(role: str) -> str:
-    if role not in ROLES:
+def check_role(role: str) -> Role:
+    if not is_role(role):
         raise ValueError(f"role must be one of: {', '.join(ROLES)}")
     return role
 

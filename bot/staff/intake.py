@@ -42,28 +42,16 @@ async def open_or_join(
     request_id: int | None = None,
 ) -> Opened:
     """The conversation's open ticket, joined, or a new one in `station`'s queue."""
-    tickets = Tickets(session)
     on_duty = desk.hours.on_duty(now)
-    current = await tickets.open_for(conversation_id)
+    current = await Tickets(session).open_for(conversation_id)
     if current is not None:
         current.last_user_at = current.updated_at = now
         if request_id is not None and current.request_id is None:
             current.request_id = request_id
         if urgent and not current.urgent:
-            # Distress outranks whatever the open ticket was about: to the county, at once.
-            moved_from = current.station_id
-            current.urgent, current.reason, current.station_id = True, reason, station.id
-            if current.status == "waiting":
-                current.deadline_at = desk.deadline(True, now)
-            await AuditLog(session).add(
-                "urgent",
-                station_id=station.id,
-                ticket_id=current.id,
-                detail={"from": moved_from, "reason": reason},
-                at=now,
-            )
+            await _make_urgent(session, desk, current, station, reason, now)
         return Opened(current, True, on_duty)
-    ticket = await tickets.add(
+    ticket = await Tickets(session).add(
         Ticket(
             user_id=user_id,
             conversation_id=conversation_id,
@@ -91,12 +79,30 @@ async def open_or_join(
     return Opened(ticket, False, on_duty)
 
 
+async def _make_urgent(
+    session: AsyncSession, desk: Desk, ticket: Ticket, station: Station, reason: str, now: datetime
+) -> None:
+    """Distress outranks whatever the open ticket was about: to `station` (the county), at
+    once."""
+    moved_from = ticket.station_id
+    ticket.urgent, ticket.reason, ticket.station_id = True, reason, station.id
+    if ticket.status == "waiting":
+        ticket.deadline_at = desk.deadline(True, now)
+    await AuditLog(session).add(
+        "urgent",
+        station_id=station.id,
+        ticket_id=ticket.id,
+        detail={"from": moved_from, "reason": reason},
+        at=now,
+    )
+
+
 async def rate(
     session: AsyncSession, conversation_id: int, ticket_id: int, stars: int, now: datetime
 ) -> bool:
     """The user's 1-5 for a resolved ticket of theirs; False when it cannot be rated (not
     theirs, not resolved, already rated)."""
-    ticket = await Tickets(session).get(ticket_id, lock=True)
+    ticket = await Tickets(session).get_locked(ticket_id)
     if (
         ticket is None
         or ticket.conversation_id != conversation_id

@@ -79,7 +79,7 @@ async def transfer(
 ) -> Ticket:
     """Hand the ticket to another station's queue, unclaimed, with a fresh deadline."""
     target = desk.kb.station(station_id)
-    if target is None:
+    if target is None or not target.on_record:  # no one works a queue not on record
         raise ActionRefused("staff.error.no_station")
     ticket, to = await _visible(session, desk, staff, ticket_id)
     if ticket.status == "resolved":
@@ -218,8 +218,8 @@ async def _visible(
     """The ticket, locked after its conversation, if `staff` sees it."""
     peek = await _peek(session, desk, staff, ticket_id)
     tickets = Tickets(session)
-    to = await tickets.recipient(peek.conversation_id, lock=True)
-    ticket = await tickets.get(ticket_id, lock=True)
+    to = await tickets.recipient_locked(peek.conversation_id)
+    ticket = await tickets.get_locked(ticket_id)
     if ticket is None or not sees(desk.kb, staff, ticket.station_id):  # moved meanwhile
         raise NotVisible(f"ticket {ticket_id}")
     return ticket, to

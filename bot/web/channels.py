@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from fastapi import APIRouter
 
 from bot.config import Settings
-from bot.conversation.types import ConversationKey, Handler, Inbound, Outbound
+from bot.conversation.types import Handler, Inbound, Outbound
 from bot.messages import LANGUAGES, catalogue
 from bot.outbox.sender import Sender
+from bot.outbox.worker import Enqueue
 
 Step = Callable[[], Awaitable[None]]
-Later = Callable[[ConversationKey, list[Outbound]], Awaitable[None]]
 
 
 class EngineHandle:
@@ -42,7 +42,7 @@ class EngineHandle:
 class ChannelHost:
     handler: Handler
     settings: Settings
-    later: Later  # queue replies in the outbox (delivered by the channel's Sender, retried)
+    later: Enqueue  # queue replies in the outbox (delivered by the channel's Sender, retried)
     routers: list[APIRouter] = field(default_factory=list)
     senders: dict[str, Sender] = field(default_factory=dict)
     on_start: list[Step] = field(default_factory=list)
@@ -79,7 +79,7 @@ def _wechat(host: ChannelHost) -> None:
     from bot.channels.wechat.sender import WeChatSender
 
     sender = WeChatSender(host.settings)
-    host.routers.append(make_wechat_router(host.handler, host.settings, later=host.later))
+    host.routers.append(make_wechat_router(host.handler, host.settings, host.later))
     host.senders[sender.channel] = sender
     host.on_stop.append(sender.close)
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, utcnow
+
+# `booked` holds a place; `cancelled` and `no_show` gave it back; `attended` used it.
+BookingState = Literal["booked", "cancelled", "no_show", "attended"]
 
 
 class BookingSlot(Base):
@@ -47,7 +51,7 @@ class Booking(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("booking_slots.id"), index=True)
     service: Mapped[str] = mapped_column(String(64))
-    state: Mapped[str] = mapped_column(String(16), default="booked")
+    state: Mapped[BookingState] = mapped_column(String(16), default="booked")
     language: Mapped[str] = mapped_column(String(8), default="zh")
     channel: Mapped[str] = mapped_column(String(32))
     chat_id: Mapped[str] = mapped_column(String(128))

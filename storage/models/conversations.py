@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, utcnow
+
+Direction = Literal["in", "out"]  # a message from the user, or to them
+DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
 
 
 class Conversation(Base):
@@ -45,7 +48,7 @@ class LoggedMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
-    direction: Mapped[str] = mapped_column(String(3))  # "in" or "out"
+    direction: Mapped[Direction] = mapped_column(String(3))
     text: Mapped[str] = mapped_column(Text, default="")
     payload: Mapped[str | None] = mapped_column(String(256))
     options: Mapped[list[Any]] = mapped_column(default=list)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, utcnow
+
+# A station's staff work its queue; its head also sees the stations below and may take over;
+# an admin (the county bureau) sees everything.
+Role = Literal["staff", "station_head", "admin"]
+ROLES: tuple[Role, ...] = get_args(Role)
 
 
 class StaffMember(Base):
@@ -21,7 +26,7 @@ class StaffMember(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(64), default="")
     station_id: Mapped[str] = mapped_column(String(64))
-    role: Mapped[str] = mapped_column(String(16))  # staff | station_head | admin
+    role: Mapped[Role] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)  # wrong passwords in a row

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal, get_args
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, utcnow
+
+# Waiting in a station's queue until claimed, live while a staff member relays, then resolved.
+TicketStatus = Literal["waiting", "live", "resolved"]
+TICKET_STATUSES: tuple[TicketStatus, ...] = get_args(TicketStatus)
 
 
 class Ticket(Base):
@@ -33,7 +38,7 @@ class Ticket(Base):
     category: Mapped[str] = mapped_column(String(64))  # KB category or request type
     reason: Mapped[str] = mapped_column(String(32))  # asked, fallback, distress, request, …
     urgent: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(16), default="waiting")  # waiting|live|resolved
+    status: Mapped[TicketStatus] = mapped_column(String(16), default="waiting")
     callback: Mapped[bool] = mapped_column(default=False)
     request_id: Mapped[int | None] = mapped_column(index=True)  # the request that needs staff
     summary: Mapped[str] = mapped_column(Text, default="")

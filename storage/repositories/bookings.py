@@ -10,18 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Final, Literal, TypeGuard
 
 from sqlalchemy import Row, Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Booking, BookingSlot
 from storage.models.base import utcnow
+from storage.models.bookings import BookingState
 from storage.repositories.counters import next_value
 from storage.repositories.upsert import insert_ignoring_conflict
 
-HOLDS_PLACE = "booked"
-FREED = ("cancelled", "no_show")  # states that gave the place back
-STATES = (HOLDS_PLACE, *FREED, "attended")
+Ending = Literal["cancelled", "no_show", "attended"]  # the states a booking may end in
+HOLDS_PLACE: Final = "booked"
+FREED: Final[tuple[Ending, ...]] = ("cancelled", "no_show")  # states that gave the place back
+ENDINGS: Final[tuple[Ending, ...]] = (*FREED, "attended")
+STATES: Final[tuple[BookingState, ...]] = (HOLDS_PLACE, *ENDINGS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +46,7 @@ class Visit:
     user_id: int
     place: Place
     service: str
-    state: str
+    state: BookingState
     language: str
     channel: str
     chat_id: str
@@ -116,8 +120,8 @@ class Bookings:
         return await self._end(await self._locked(number, user_id), "cancelled")
 
     async def _end(self, row: Booking | None, state: str) -> Visit | None:
-        if state not in STATES or state == HOLDS_PLACE:
-            raise ValueError(f"a booking can end as one of {STATES[1:]}, not {state!r}")
+        if not _is_ending(state):
+            raise ValueError(f"a booking can end as one of {ENDINGS}, not {state!r}")
         if row is None:
             return None
         row.state, row.updated_at = state, utcnow()
@@ -285,6 +289,10 @@ class Bookings:
         if user_id is not None:
             statement = statement.where(Booking.user_id == user_id)
         return await self.session.scalar(statement)
+
+
+def _is_ending(state: str) -> TypeGuard[Ending]:
+    return state in ENDINGS
 
 
 def _visits() -> Select[Booking, BookingSlot]:

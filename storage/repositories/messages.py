@@ -9,11 +9,12 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import LoggedMessage
+from storage.models.conversations import DIRECTIONS, Direction
 
 
 @dataclass(frozen=True, slots=True)
 class Logged:
-    direction: str  # "in" or "out"
+    direction: Direction
     text: str
     created_at: datetime
     payload: str | None = None
@@ -28,15 +29,14 @@ class MessageLog:
     async def add(
         self,
         conversation_id: int,
-        direction: str,
+        direction: Direction,
         text: str,
         *,
         payload: str | None = None,
         options: list[tuple[str, str]] | None = None,
         outcome: str | None = None,
     ) -> None:
-        if direction not in ("in", "out"):
-            raise ValueError(f"direction must be 'in' or 'out', got {direction!r}")
+        _check(direction)
         self.session.add(
             LoggedMessage(
                 conversation_id=conversation_id,
@@ -51,8 +51,7 @@ class MessageLog:
     async def add_all(self, conversation_id: int, messages: list[Logged]) -> None:
         """Log several messages in one statement (a turn's message and its replies)."""
         for message in messages:
-            if message.direction not in ("in", "out"):
-                raise ValueError(f"direction must be 'in' or 'out', got {message.direction!r}")
+            _check(message.direction)
         if messages:
             await self.session.execute(
                 insert(LoggedMessage),
@@ -89,3 +88,9 @@ class MessageLog:
             )
             for row in reversed(list(rows))
         ]
+
+
+def _check(direction: str) -> None:
+    # Typed callers cannot get it wrong; this keeps an untyped one from logging nonsense.
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be 'in' or 'out', got {direction!r}")

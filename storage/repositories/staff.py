@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeGuard
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import StaffMember, StaffSession
+from storage.models.staff import ROLES, Role
 
-ROLES = ("staff", "station_head", "admin")
+__all__ = ["ROLES", "Role", "StaffAccount", "StaffAccounts", "StaffSessions", "is_role"]
+
+
+def is_role(role: str) -> TypeGuard[Role]:
+    return role in ROLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +27,7 @@ class StaffAccount:
     username: str
     name: str
     station_id: str
-    role: str
+    role: Role
     active: bool = True
 
     @property
@@ -40,7 +46,7 @@ class StaffAccounts:
     async def add(
         self, username: str, name: str, station_id: str, role: str, password_hash: str
     ) -> StaffAccount:
-        if role not in ROLES:
+        if not is_role(role):
             raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
         row = StaffMember(
             username=username,

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVarTuple
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Conversation, Ticket
+from storage.models.tickets import TicketStatus
 
-OPEN = ("waiting", "live")
+OPEN: tuple[TicketStatus, ...] = ("waiting", "live")
+Rows = TypeVarTuple("Rows")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,25 +50,30 @@ class Tickets:
         await self.session.flush()
         return ticket
 
-    async def get(self, ticket_id: int, *, lock: bool = False) -> Ticket | None:
-        statement = select(Ticket).where(Ticket.id == ticket_id)
-        if lock:
-            statement = statement.with_for_update().execution_options(populate_existing=True)
-        return await self.session.scalar(statement)
+    async def get(self, ticket_id: int) -> Ticket | None:
+        return await self.session.scalar(select(Ticket).where(Ticket.id == ticket_id))
+
+    async def get_locked(self, ticket_id: int) -> Ticket | None:
+        """The ticket, row-locked for the caller to change."""
+        return await self.session.scalar(_locking(select(Ticket).where(Ticket.id == ticket_id)))
 
     async def open_for(self, conversation_id: int) -> Ticket | None:
         """The conversation's waiting or live ticket, locked."""
         return await self.session.scalar(
-            select(Ticket)
-            .where(Ticket.conversation_id == conversation_id, Ticket.status.in_(OPEN))
-            .order_by(Ticket.id.desc())
-            .limit(1)
-            .with_for_update()
-            .execution_options(populate_existing=True)
+            _locking(
+                select(Ticket)
+                .where(Ticket.conversation_id == conversation_id, Ticket.status.in_(OPEN))
+                .order_by(Ticket.id.desc())
+                .limit(1)
+            )
         )
 
     async def queue(
-        self, stations: frozenset[str] | None, statuses: tuple[str, ...], *, limit: int = 200
+        self,
+        stations: frozenset[str] | None,
+        statuses: tuple[TicketStatus, ...],
+        *,
+        limit: int = 200,
     ) -> list[Ticket]:
         """Tickets of `stations` (all when None): urgent first, then the longest waiting."""
         statement = (
@@ -145,26 +153,36 @@ class Tickets:
             for station_id, by in sorted(stars.items())
         ]
 
-    async def recipient(self, conversation_id: int, *, lock: bool = False) -> Recipient:
-        """The conversation a ticket answers to. `lock` takes its row lock, as a turn does,
+    async def recipient(self, conversation_id: int) -> Recipient:
+        """The conversation a ticket answers to."""
+        statement = select(Conversation).where(Conversation.id == conversation_id)
+        return _recipient(conversation_id, await self.session.scalar(statement))
+
+    async def recipient_locked(self, conversation_id: int) -> Recipient:
+        """The conversation a ticket answers to, with its row lock taken as a turn takes it,
         before the caller changes where that conversation stands."""
         statement = select(Conversation).where(Conversation.id == conversation_id)
-        if lock:
-            statement = statement.with_for_update().execution_options(populate_existing=True)
-        row = await self.session.scalar(statement)
-        if row is None:
-            raise LookupError(f"conversation {conversation_id} does not exist")
-        return Recipient(
-            row.id, row.channel, row.chat_id, row.external_user_id, row.language, row.flow
-        )
+        return _recipient(conversation_id, await self.session.scalar(_locking(statement)))
 
     async def set_flow(
         self, conversation_id: int, flow: str | None, step: str | None, values: dict[str, object]
     ) -> None:
         """Put the conversation at a flow step from outside a turn (staff resolved its ticket:
-        the user's next digit is a rating). Call `recipient(lock=True)` first."""
+        the user's next digit is a rating). Call `recipient_locked` first."""
         row = await self.session.get(Conversation, conversation_id)
         if row is None:
             raise LookupError(f"conversation {conversation_id} does not exist")
         row.flow, row.step, row.values, row.options = flow, step, dict(values), []
         await self.session.flush()
+
+
+def _recipient(conversation_id: int, row: Conversation | None) -> Recipient:
+    if row is None:
+        raise LookupError(f"conversation {conversation_id} does not exist")
+    return Recipient(row.id, row.channel, row.chat_id, row.external_user_id, row.language, row.flow)
+
+
+def _locking(statement: Select[*Rows]) -> Select[*Rows]:
+    """`statement` taking row locks (FOR UPDATE), its rows read afresh rather than from the
+    session's identity map, which may hold them as they were before the lock."""
+    return statement.with_for_update().execution_options(populate_existing=True)

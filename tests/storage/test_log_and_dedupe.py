@@ -39,7 +39,7 @@ async def test_log_rejects_an_unknown_direction(database: Database) -> None:
     conversation = await _conversation(database)
     async with database.transaction() as session:
         with pytest.raises(ValueError, match="direction"):
-            await MessageLog(session).add(conversation, "sideways", "x")
+            await MessageLog(session).add(conversation, "sideways", "x")  # type: ignore[arg-type]
 
 
 async def test_dedupe_returns_the_stored_replies(database: Database) -> None:
@@ -82,6 +82,6 @@ async def test_a_turn_is_logged_in_one_statement_in_order(database: Database) ->
     async with database.transaction() as session:
         await MessageLog(session).add_all(conversation, turn)
         with pytest.raises(ValueError, match="direction"):
-            await MessageLog(session).add_all(conversation, [Logged("up", "x", now)])
+            await MessageLog(session).add_all(conversation, [Logged("up", "x", now)])  # type: ignore[arg-type]
     async with database.transaction() as session:
         assert await MessageLog(session).recent(conversation) == turn

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
-import threading
 from pathlib import Path
 
 import pytest
 
 from storage.database import Database
 from storage.errors import StorageUnavailable
+from tests.storage.blips import aiosqlite_threads_finished
 
 
 def _closed_port() -> int:
@@ -35,13 +34,4 @@ async def test_sqlite_file_that_cannot_be_opened_is_unavailable(tmp_path: Path) 
             await database.ping()
     finally:
         await database.dispose()
-        await _aiosqlite_threads_finished()
-
-
-async def _aiosqlite_threads_finished() -> None:
-    """aiosqlite stops the worker thread of a failed connect without awaiting it; the thread
-    then reports to the event loop, which pytest closes right after the test. Let it finish."""
-    for _ in range(100):
-        if not any("_connection_worker_thread" in t.name for t in threading.enumerate()):
-            return
-        await asyncio.sleep(0.02)
+        await aiosqlite_threads_finished()

@@ -1,1 +1,4 @@
-"""bot.channels.web."""
+"""Web chat adapter: the JSON of the chat API in as `Inbound`, replies out as JSON (adapter.py).
+
+A web chat has no platform to push to: what is sent outside a turn is read from its message log.
+"""

@@ -3,7 +3,7 @@
 GET is WeChat checking the URL (echo `echostr` when the signature is ours). POST is a pushed
 message: signature checked (403), body read with a size cap and parsed without entities (400),
 decrypted in safe mode, turned into an `Inbound`, answered passively within WeChat's 5 seconds
-or with "success" and the replies delivered later (see `turns.py`).
+or with "success" and the replies queued for later (see `turns.py`).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import PlainTextResponse
@@ -21,12 +22,12 @@ from bot.channels.wechat import xml
 from bot.channels.wechat.crypto import MessageCrypto
 from bot.channels.wechat.errors import BadMessage, SignatureError
 from bot.channels.wechat.messages import render_passive, to_inbound
-from bot.channels.wechat.sender import WeChatSender
 from bot.channels.wechat.signature import MAX_CLOCK_SKEW, sign, verify, verify_request
-from bot.channels.wechat.turns import REPLY_DEADLINE, Later, Turns
+from bot.channels.wechat.turns import REPLY_DEADLINE, Turns
 from bot.config import Settings
-from bot.conversation.types import Handler, Outbound
+from bot.conversation.types import Handler, Inbound, Outbound
 from bot.errors import TryAgainLater
+from bot.outbox.worker import Enqueue
 
 log = logging.getLogger(__name__)
 
@@ -38,110 +39,156 @@ DRAIN_TIMEOUT = 10.0
 def make_wechat_router(
     handler: Handler,
     settings: Settings,
+    later: Enqueue,
     *,
-    later: Later | None = None,
     reply_deadline: float = REPLY_DEADLINE,
     max_clock_skew: float = MAX_CLOCK_SKEW,
     clock: Callable[[], float] = time.time,
 ) -> APIRouter:
-    """The Official Account's server URL.
-
-    `later` delivers replies that missed the passive answer; give it the outbox's enqueue so
-    that they survive a restart and are retried. Without it the router sends them itself with
-    a `WeChatSender`, once."""
-    token = settings.wechat_token.get_secret_value()
-    if not token:
-        raise ValueError(
-            "VETBOT_WECHAT_TOKEN is not set: it is the Token in the Official Account's server "
-            "configuration (设置与开发 → 基本配置 → 服务器配置)."
-        )
-    aes_key = settings.wechat_aes_key.get_secret_value()
-    crypto = MessageCrypto(aes_key, settings.wechat_app_id) if aes_key else None
-    sender: WeChatSender | None = None
-    if later is None:
-        sender = WeChatSender(settings)
-        later = sender.send
-    turns = Turns(handler, later, deadline=reply_deadline)
+    """The Official Account's server URL. `later` queues the replies that missed the passive
+    answer; the server gives it the outbox's enqueue, so that they survive a restart and are
+    retried."""
+    endpoint = WeChatEndpoint(
+        Account.of(settings),
+        Turns(handler, later, deadline=reply_deadline),
+        max_clock_skew=max_clock_skew,
+        clock=clock,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         try:
             yield
         finally:
-            await turns.drain(DRAIN_TIMEOUT)
-            if sender is not None:
-                await sender.close()
+            await endpoint.turns.drain(DRAIN_TIMEOUT)
 
     router = APIRouter(lifespan=lifespan)
+    router.add_api_route(PATH, endpoint.verify_url, methods=["GET"], include_in_schema=False)
+    router.add_api_route(PATH, endpoint.message, methods=["POST"], include_in_schema=False)
+    return router
 
-    def check(request: Request) -> None:
-        query = request.query_params
-        verify_request(
-            token,
-            query.get("signature", ""),
-            query.get("timestamp", ""),
-            query.get("nonce", ""),
-            now=clock(),
-            max_skew=max_clock_skew,
-        )
 
-    @router.get(PATH, include_in_schema=False)
-    async def wechat_verify_url(request: Request) -> Response:
+@dataclass(frozen=True)
+class Account:
+    """The Official Account's server configuration: its Token and, in safe mode, its AES key."""
+
+    token: str
+    crypto: MessageCrypto | None
+
+    @classmethod
+    def of(cls, settings: Settings) -> Account:
+        token = settings.wechat_token.get_secret_value()
+        if not token:
+            raise ValueError(
+                "VETBOT_WECHAT_TOKEN is not set: it is the Token in the Official Account's "
+                "server configuration (设置与开发 → 基本配置 → 服务器配置)."
+            )
+        aes_key = settings.wechat_aes_key.get_secret_value()
+        return cls(token, MessageCrypto(aes_key, settings.wechat_app_id) if aes_key else None)
+
+
+@dataclass(frozen=True)
+class Pushed:
+    """A pushed message as read: its (decrypted) fields, whether it came encrypted, and the
+    `Inbound` it makes (None for events that need no turn)."""
+
+    fields: dict[str, str]
+    encrypted: bool
+    inbound: Inbound | None
+
+
+class WeChatEndpoint:
+    """The two handlers of the server URL."""
+
+    def __init__(
+        self,
+        account: Account,
+        turns: Turns,
+        *,
+        max_clock_skew: float = MAX_CLOCK_SKEW,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.account = account
+        self.turns = turns
+        self._max_clock_skew = max_clock_skew
+        self._clock = clock
+
+    async def verify_url(self, request: Request) -> Response:
         try:
-            check(request)
+            self._check(request)
         except SignatureError as error:
             log.warning("WeChat URL check refused: %s", error)
             return Response(status_code=403)
         return PlainTextResponse(request.query_params.get("echostr", ""))
 
-    @router.post(PATH, include_in_schema=False)
-    async def wechat_message(request: Request) -> Response:
+    async def message(self, request: Request) -> Response:
         try:
-            check(request)
-            body = await _read_capped(request)
-            fields = xml.parse(body)
-            encrypted = request.query_params.get("encrypt_type", "raw").lower() == "aes"
-            if encrypted:
-                fields = _decrypt(fields, request, token, crypto)
-            inbound = to_inbound(fields)
+            pushed = await self._receive(request)
         except SignatureError as error:
             log.warning("WeChat message refused: %s", error)
             return Response(status_code=403)
         except BadMessage as error:
             log.warning("WeChat message unreadable: %s", error)
             return Response(status_code=400)
+        inbound = pushed.inbound
         if inbound is None:
             return PlainTextResponse(SUCCESS)
         try:
-            replies = await turns.answer(inbound)
+            replies = await self._answer(inbound)
+        except Exception:  # the boundary of one inbound message: log it, let WeChat retry
+            log.exception("WeChat message %s from %s failed", inbound.message_id, inbound.key)
+            return Response(status_code=500)
+        if not replies:
+            return PlainTextResponse(SUCCESS)
+        return self._passive(pushed, inbound, replies)
+
+    def _check(self, request: Request) -> None:
+        query = request.query_params
+        verify_request(
+            self.account.token,
+            query.get("signature", ""),
+            query.get("timestamp", ""),
+            query.get("nonce", ""),
+            now=self._clock(),
+            max_skew=self._max_clock_skew,
+        )
+
+    async def _receive(self, request: Request) -> Pushed:
+        """The pushed message, checked and read; raises `SignatureError` or `BadMessage`."""
+        self._check(request)
+        fields = xml.parse(await _read_capped(request))
+        encrypted = request.query_params.get("encrypt_type", "raw").lower() == "aes"
+        if encrypted:
+            fields = _decrypt(fields, request, self.account)
+        return Pushed(fields, encrypted, to_inbound(fields))
+
+    async def _answer(self, inbound: Inbound) -> list[Outbound] | None:
+        try:
+            return await self.turns.answer(inbound)
         except TryAgainLater as error:
             # WeChat's three retries span 15 seconds, too short to count on; the user is told
             # to send the message again instead.
             log.warning(
                 "WeChat message %s from %s not handled: %s", inbound.message_id, inbound.key, error
             )
-            replies = error.replies
-        except Exception:  # the boundary of one inbound message: log it, let WeChat retry
-            log.exception("WeChat message %s from %s failed", inbound.message_id, inbound.key)
-            return Response(status_code=500)
-        if not replies:
-            return PlainTextResponse(SUCCESS)
+            return error.replies
+
+    def _passive(self, pushed: Pushed, inbound: Inbound, replies: list[Outbound]) -> Response:
+        """The passive reply: what fits in one message; the rest is queued for later."""
         text, rest = render_passive(replies)
         if rest:
-            turns.deliver_later(inbound.key, [Outbound(part) for part in rest])
+            self.turns.deliver_later(inbound.key, [Outbound(part) for part in rest])
         if not text:
             return PlainTextResponse(SUCCESS)
         reply = xml.text_reply(
-            to_user=fields["FromUserName"],
-            from_user=fields.get("ToUserName", ""),
+            to_user=pushed.fields["FromUserName"],
+            from_user=pushed.fields.get("ToUserName", ""),
             content=text,
-            created=int(clock()),
+            created=int(self._clock()),
         )
-        if encrypted and crypto is not None:
-            reply = _encrypt(reply, token, crypto, clock)
+        if pushed.encrypted and self.account.crypto is not None:
+            reply = _encrypt(reply, self.account.token, self.account.crypto, self._clock)
         return Response(reply, media_type="application/xml")
-
-    return router
 
 
 async def _read_capped(request: Request) -> bytes:
@@ -156,10 +203,8 @@ async def _read_capped(request: Request) -> bytes:
     return bytes(body)
 
 
-def _decrypt(
-    fields: dict[str, str], request: Request, token: str, crypto: MessageCrypto | None
-) -> dict[str, str]:
-    if crypto is None:
+def _decrypt(fields: dict[str, str], request: Request, account: Account) -> dict[str, str]:
+    if account.crypto is None:
         raise BadMessage(
             "an encrypted message, but VETBOT_WECHAT_AES_KEY is not set (safe mode needs it)"
         )
@@ -168,12 +213,12 @@ def _decrypt(
     # The body signature is what proves the cipher text came from WeChat.
     verify(
         query.get("msg_signature", ""),
-        token,
+        account.token,
         query.get("timestamp", ""),
         query.get("nonce", ""),
         encrypted,
     )
-    return xml.parse(crypto.decrypt(encrypted).encode("utf-8"))
+    return xml.parse(account.crypto.decrypt(encrypted).encode("utf-8"))
 
 
 def _encrypt(reply: str, token: str, crypto: MessageCrypto, clock: Callable[[], float]) -> str:

@@ -1,5 +1,5 @@
-"""The customer-service message API (message/custom/send): the outbox's sender for WeChat, and
-the way out for replies that missed their passive answer."""
+"""The customer-service message API (message/custom/send): the outbox's sender for WeChat,
+which delivers everything that is not a passive answer (late replies included)."""
 
 from __future__ import annotations
 

@@ -3,8 +3,9 @@
 WeChat waits 5 seconds for a passive reply, then retries the same message (up to 3 times),
 sometimes while the first request is still running. Each request waits for the turn up to a
 deadline just under those 5 seconds; whichever request sees the turn finish replies passively
-with its replies. When no request is left waiting, the replies go out later through the
-customer-service API instead, and retries of that message get an empty "success".
+with its replies. When no request is left waiting, the replies are handed to `later` (the
+outbox) instead, and retries of that message get an empty "success" once they are queued;
+a retry that comes while they cannot be queued yet takes them back (see `handover.py`).
 
 This coalesces requests within one process. Across processes the engine's dedupe still runs
 each message once, but a retry landing on another process may then repeat the replies
@@ -16,20 +17,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.channels.wechat.handover import WAITS, Handover
 from bot.conversation.types import ConversationKey, Handler, Inbound, Outbound
 from bot.errors import TryAgainLater
+from bot.outbox.worker import Enqueue
 
 log = logging.getLogger(__name__)
 
 REPLY_DEADLINE = 4.5  # seconds a request waits for its turn before answering "success"
 KEEP_FINISHED = 60.0  # seconds a finished turn is remembered for retries (WeChat's come within ~15)
-
-# Deliver replies outside the passive answer: the engine's outbox, or the customer-service API.
-Later = Callable[[ConversationKey, list[Outbound]], Awaitable[None]]
 
 
 @dataclass(eq=False)
@@ -40,23 +40,32 @@ class _Turn:
     answer: Literal["pending", "passive", "later"] = "pending"
     finished_at: float | None = None
     replies: list[Outbound] = field(default_factory=list)
+    handover: Handover | None = None  # the replies handed to `later`, when answer is "later"
+
+    def in_hand(self) -> bool:
+        """Whether a retry may still need this turn: running, or its replies not yet queued."""
+        return self.finished_at is None or (
+            self.handover is not None and self.handover.fate == "writing"
+        )
 
 
 class Turns:
     def __init__(
         self,
         handler: Handler,
-        later: Later,
+        later: Enqueue,
         *,
         deadline: float = REPLY_DEADLINE,
         keep: float = KEEP_FINISHED,
         clock: Callable[[], float] = time.monotonic,
+        waits: tuple[float, ...] = WAITS,
     ) -> None:
         self._handler = handler
         self._later = later
         self._deadline = deadline
         self._keep = keep
         self._clock = clock
+        self._waits = waits
         self._turns: dict[str, _Turn] = {}
         self._deliveries: set[asyncio.Task[None]] = set()
 
@@ -68,7 +77,7 @@ class Turns:
         if turn is None:
             turn = self._start(inbound)
         elif turn.answer == "later":
-            return None  # on its way through the customer-service API
+            return await self._take_back(turn)
         elif turn.answer == "passive":
             return turn.replies  # our first answer did not reach WeChat: give it again
         turn.waiting += 1
@@ -80,6 +89,17 @@ class Turns:
             return None
         replies = turn.task.result()
         turn.answer, turn.replies = "passive", replies
+        return replies
+
+    async def _take_back(self, turn: _Turn) -> list[Outbound] | None:
+        """A retry of a message whose replies went to `later`: "success" once they are queued,
+        the replies themselves while they cannot be."""
+        if turn.handover is None:
+            return None
+        replies = await turn.handover.take_back(self._deadline)
+        if replies is not None:
+            log.info("WeChat replies to %s answered passively: not queued yet", turn.key)
+            turn.answer, turn.replies = "passive", replies
         return replies
 
     def _start(self, inbound: Inbound) -> _Turn:
@@ -107,36 +127,38 @@ class Turns:
             return
         if turn.waiting == 0 and turn.answer == "pending":
             turn.answer = "later"
-            self.deliver_later(turn.key, turn.task.result())
+            turn.handover = self.deliver_later(turn.key, turn.task.result())
 
-    def deliver_later(self, key: ConversationKey, replies: list[Outbound]) -> None:
-        """Hand replies to `later` in the background."""
+    def deliver_later(self, key: ConversationKey, replies: list[Outbound]) -> Handover | None:
+        """Hand replies to `later` in the background; what becomes of them (None: no replies)."""
         if not replies:
-            return
-        task = asyncio.create_task(self._deliver(key, replies))
+            return None
+        handover = Handover(key, replies)
+        task = asyncio.create_task(handover.write(self._later, self._waits))
         self._deliveries.add(task)
         task.add_done_callback(self._deliveries.discard)
-
-    async def _deliver(self, key: ConversationKey, replies: list[Outbound]) -> None:
-        try:
-            await self._later(key, replies)
-        except Exception:  # the boundary of one delivery: log it with its conversation
-            log.exception("WeChat replies to %s could not be delivered later", key)
+        return handover
 
     async def drain(self, timeout: float) -> None:
-        """Wait (up to `timeout`) for running turns and deliveries, at shutdown."""
+        """Wait (up to `timeout`) for running turns and deliveries, at shutdown; replies still
+        not queued then are given up, with an error in the log."""
         pending = {t.task for t in self._turns.values() if not t.task.done()} | self._deliveries
         if pending:
             await asyncio.wait(pending, timeout=timeout)
         if self._deliveries:  # turns that just finished handed their replies over
             await asyncio.wait(set(self._deliveries), timeout=timeout)
+        unwritten = set(self._deliveries)
+        for task in unwritten:
+            task.cancel()
+        if unwritten:
+            await asyncio.wait(unwritten)
 
     def _forget_old(self) -> None:
         horizon = self._clock() - self._keep
         old = [
             message_id
             for message_id, turn in self._turns.items()
-            if turn.finished_at is not None and turn.finished_at < horizon
+            if not turn.in_hand() and turn.finished_at is not None and turn.finished_at < horizon
         ]
         for message_id in old:
             del self._turns[message_id]

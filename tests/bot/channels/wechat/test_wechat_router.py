@@ -15,14 +15,17 @@ from pydantic import SecretStr
 from bot.channels.wechat import xml
 from bot.channels.wechat.crypto import MessageCrypto
 from bot.channels.wechat.router import PATH, make_wechat_router
+from bot.channels.wechat.sender import WeChatSender
 from bot.channels.wechat.signature import sign
 from bot.config import Settings
 from bot.conversation.types import ConversationKey, Outbound
+from bot.outbox.worker import OutboxWorker
+from storage.database import Database
 from tests.bot.channels.channel_config import make_settings
 from tests.bot.channels.channel_handlers import UNAVAILABLE, EchoHandler
 from tests.bot.channels.channel_servers import serving
 from tests.bot.channels.wechat import wechat_samples as sample
-from tests.bot.channels.wechat.wechat_fake import APP_ID, APP_SECRET, FakeWeChat
+from tests.bot.channels.wechat.wechat_fake import FakeWeChat
 from tests.bot.channels.wechat.wechat_samples import BILLION_LAUGHS
 
 TOKEN = "pingjiang-token"
@@ -255,23 +258,23 @@ async def test_a_retry_while_the_turn_runs_gets_the_reply_passively(settings: Se
 
 
 async def test_late_replies_reach_the_user_through_the_customer_service_api(
-    fake_wechat: FakeWeChat,
+    fake_wechat: FakeWeChat, sqlite_database: Database
 ) -> None:
-    settings = make_settings(
-        wechat_token=SecretStr(TOKEN),
-        wechat_app_id=APP_ID,
-        wechat_app_secret=SecretStr(APP_SECRET),
-        wechat_api_base=fake_wechat.base_url,
-    )
+    settings = make_settings(wechat_token=SecretStr(TOKEN), **fake_wechat.account())
     handler = EchoHandler(delay=0.4)
+    sender = WeChatSender(settings)
+    worker = OutboxWorker(sqlite_database, {sender.channel: sender})
     app = FastAPI()
-    app.include_router(make_wechat_router(handler, settings, reply_deadline=0.1))
-    async with serving(app) as base_url, httpx.AsyncClient(base_url=base_url) as http:
-        response = await http.post(PATH, params=signed(), content=pushed("在吗"))
-        for _ in range(300):
-            if fake_wechat.sent:
-                break
-            await asyncio.sleep(0.01)
+    app.include_router(make_wechat_router(handler, settings, worker.enqueue, reply_deadline=0.1))
+    try:
+        async with serving(app) as base_url, httpx.AsyncClient(base_url=base_url) as http:
+            response = await http.post(PATH, params=signed(), content=pushed("在吗"))
+            for _ in range(300):
+                if await worker.deliver_due():
+                    break
+                await asyncio.sleep(0.01)
+    finally:
+        await sender.close()
     assert response.text == "success"
     assert fake_wechat.sent == [
         {"touser": OPENID, "msgtype": "text", "text": {"content": "您说：在吗"}}

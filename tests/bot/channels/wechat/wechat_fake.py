@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from pydantic import SecretStr
 
 APP_ID = "wx2c2769f8efd9abc2"
 APP_SECRET = "fake-app-secret"
@@ -40,6 +41,14 @@ class FakeWeChat:
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+    def account(self) -> dict[str, Any]:
+        """The settings of an Official Account that this server is the API of."""
+        return {
+            "wechat_app_id": APP_ID,
+            "wechat_app_secret": SecretStr(APP_SECRET),
+            "wechat_api_base": self.base_url,
+        }
 
     def expire_tokens(self) -> None:
         """Every token stops working, but stable_token keeps handing out the current one

@@ -1,0 +1,134 @@
+"""What runs while the server serves, opened at start-up and closed at shut-down.
+
+Start-up order: open the database, migrate it when `auto_migrate`, load the knowledge base
+(refusing to start without a valid one), build the engine and the outbox worker, start the
+background tasks (file watcher, outbox, dedupe pruning, reminders, escalation), then the
+channels. Shut-down runs the same in reverse.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+
+from bot.casework.reminders import Reminders
+from bot.config import Settings
+from bot.conversation.engine import Engine
+from bot.conversation.knowledge import KnowledgeStore
+from bot.conversation.types import ConversationKey, Outbound
+from bot.observe.metrics import Metrics
+from bot.outbox.worker import OutboxWorker
+from bot.staff import escalation
+from bot.staff.desk import Desk
+from bot.staff.escalation import Clock
+from bot.web.channels import ChannelHost, EngineHandle
+from bot.web.services import Services
+from storage import migrate
+from storage.database import Database
+from storage.errors import StorageUnavailable
+from storage.models.base import utcnow
+from storage.repositories.dedupe import DedupeKeys
+
+DEDUPE_KEEP = timedelta(days=7)  # platforms redeliver within a day; keep a margin
+
+log = logging.getLogger(__name__)
+
+
+class Runtime:
+    """The server's moving parts. Channels are installed when the app is built, before any of
+    this runs, so they are given `handle` and `enqueue`, which reach the parts once started."""
+
+    def __init__(self, settings: Settings, clock: Clock = utcnow) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.handle = EngineHandle()
+        self._outbox: OutboxWorker | None = None
+
+    async def enqueue(self, key: ConversationKey, replies: list[Outbound]) -> None:
+        """Queue `replies` for `key` in the outbox (a channel's late replies)."""
+        if self._outbox is None:
+            raise RuntimeError("the outbox is not running yet (the server is still starting)")
+        await self._outbox.enqueue(key, replies)
+
+    @asynccontextmanager
+    async def running(self, host: ChannelHost) -> AsyncIterator[Services]:
+        """Everything started, in order, for as long as the block runs; then stopped."""
+        database = Database(self.settings.database_url)
+        background = Background()
+        try:
+            services = await self._open(database, host)
+            self._start(background, services)
+            for step in host.on_start:
+                await step()
+            yield services
+        finally:
+            background.stop.set()
+            for step in reversed(host.on_stop):
+                await step()
+            await background.cancel()
+            await database.dispose()
+
+    async def _open(self, database: Database, host: ChannelHost) -> Services:
+        if self.settings.auto_migrate:
+            await migrate.upgrade(database)
+        knowledge = await KnowledgeStore.open(self.settings.policies_dir)
+        metrics = Metrics()
+        engine = Engine(database, knowledge, self.settings, metrics=metrics)
+        self._outbox = OutboxWorker(database, host.senders)
+        self.handle.bind(engine)
+        return Services(self.settings, database, knowledge, engine, metrics, self._outbox)
+
+    def _start(self, background: Background, services: Services) -> None:
+        database, knowledge, stop = services.database, services.knowledge, background.stop
+        if self.settings.watch_policies:
+            background.start("kb-watch", knowledge.watch(stop))
+        background.start("outbox", services.outbox.run(stop))
+        background.start("prune-dedupe", _prune_dedupe(database, stop))
+        background.start("reminders", Reminders(database, knowledge).run(stop))
+
+        def desk() -> Desk:  # of the knowledge base serving now, reloaded or not
+            return Desk.of(knowledge.current.kb, self.settings)
+
+        background.start("escalation", escalation.run(database, desk, stop, self.clock))
+
+
+class Background:
+    """The server's background tasks: each started by name, all told to stop by one event."""
+
+    def __init__(self) -> None:
+        self.stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def start(self, name: str, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work, name=name)
+        task.add_done_callback(_report_end)
+        self._tasks.append(task)
+
+    async def cancel(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+def _report_end(task: asyncio.Task[None]) -> None:
+    """A background task that stops by itself before shut-down is a fault worth a log line."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("background task %s stopped", task.get_name(), exc_info=error)
+
+
+async def _prune_dedupe(database: Database, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            async with database.transaction() as session:
+                await DedupeKeys(session).prune(utcnow() - DEDUPE_KEEP)
+        except StorageUnavailable as exc:
+            log.warning("dedupe keys not pruned this time: %s", exc)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 3600)
