@@ -6,11 +6,11 @@ Helpers, not a policy (Rasa #4778): each adapter decides how it renders a whole 
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
+from bot.conversation.payloads import is_token, token
+from bot.conversation.payloads import picked_option as picked_option  # for adapters, tests
 from bot.conversation.types import Option
 
 Measure = Callable[[str], int]
@@ -26,8 +26,6 @@ _BOUNDARIES = (
 
 # "回复 1 …" is the one menu convention the engine's digit picking and the WeChat users share.
 NUMBERED_OPTION = "回复 {number} {label}"
-
-TOKEN_PREFIX = "#"
 
 
 def utf8_length(text: str) -> int:
@@ -101,18 +99,8 @@ def button_data(payload: str, limit: int) -> str:
     """The data to put on a button for an option `payload`, within `limit` UTF-8 bytes.
 
     A payload that fits is used as is. A longer one becomes a short deterministic token
-    (`#` + 22 characters of its SHA-256), so no adapter has to remember a mapping: whoever holds
-    the options that were offered maps the token back with `picked_option`."""
-    if payload and not payload.startswith(TOKEN_PREFIX) and utf8_length(payload) <= limit:
+    (`payloads.token`), so no adapter has to remember a mapping: whoever holds the options that
+    were offered maps the token back with `picked_option`."""
+    if payload and not is_token(payload) and utf8_length(payload) <= limit:
         return payload
-    digest = hashlib.sha256(payload.encode("utf-8")).digest()[:16]
-    return TOKEN_PREFIX + base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-
-
-def picked_option(received: str, options: Iterable[Option]) -> Option | None:
-    """The offered option a button press stands for: its payload, or the token `button_data`
-    made of it. None when it matches none of them (a button from an older menu)."""
-    for option in options:
-        if received in (option.payload, button_data(option.payload, limit=0)):
-            return option
-    return None
+    return token(payload)

@@ -16,6 +16,7 @@ import time
 import unicodedata
 from collections.abc import Callable
 from datetime import date
+from typing import Literal
 
 from bot.calendar.workdays import today_in_county
 from bot.config import Settings
@@ -23,7 +24,7 @@ from bot.conversation.knowledge import Knowledge, KnowledgeStore
 from bot.conversation.locks import KeyedLocks
 from bot.conversation.replies import decode_replies, encode_replies
 from bot.conversation.route import may_need_understanding, respond
-from bot.conversation.turn import Turn
+from bot.conversation.turn import Outcome, Turn
 from bot.conversation.types import Inbound, Outbound
 from bot.errors import TryAgainLater
 from bot.messages import Catalogue, catalogue
@@ -41,6 +42,9 @@ MAX_TEXT = 2000  # characters; longer messages get a polite "please shorten it"
 MAX_ID = 128  # message ids and payloads longer than this are not from a real platform
 
 log = logging.getLogger(__name__)
+
+# What came of a message: a turn's outcome, or one the engine decides before any turn.
+Handled = Outcome | Literal["duplicate", "invalid"]
 
 
 class Engine:
@@ -74,7 +78,7 @@ class Engine:
         self.metrics.messages.labels(inbound.channel).inc()
         knowledge = self.knowledge.current  # one knowledge base for the whole turn
         decision = None
-        if inbound_problem(inbound) is None and may_need_understanding(inbound.text):
+        if inbound_problem(inbound) is None and may_need_understanding(inbound.text, self.messages):
             # In a thread: a long letter takes a while to read and the loop serves others.
             assert inbound.text is not None
             decision = await asyncio.to_thread(knowledge.understanding.decide, inbound.text)
@@ -93,7 +97,7 @@ class Engine:
 
     async def _turn(
         self, inbound: Inbound, knowledge: Knowledge, decision: Decision | None
-    ) -> tuple[list[Outbound], str]:
+    ) -> tuple[list[Outbound], Handled]:
         key = inbound.key
         async with self.database.transaction() as session:
             conversations = Conversations(session)

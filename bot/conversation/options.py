@@ -1,94 +1,119 @@
 """Picked options: what each payload does, whether it came from a button or a typed digit.
 
-Payloads: `menu`, `policy`, `cat:<category>`, `entry:<entry id>`, `request`,
-`request:<request type>`, `booking`, `booking:cancel:<number>`, `booking:move:<number>`,
-`status`, `handoff`, `handoff:<entry id>`, `rate:<ticket id>:<1-5>`, `town`, `language`,
-`lang:<zh|en>`, `link` (a code for linking another channel), and `flow:<flow>:<value>` for
-options a flow offered. Telegram sends a payload over 64 bytes as a `#` token
-(`render.button_data`), mapped back here.
+The payloads and their types are in `payloads.py`. A Telegram `#` token is mapped back to the
+option it stands for first; a payload the grammar does not know is logged and answered as a
+stale option.
 """
 
 from __future__ import annotations
 
-from bot.channels.render import TOKEN_PREFIX, picked_option
+import logging
+from typing import assert_never
+
+from bot.conversation.payloads import (
+    Categories,
+    Category,
+    ChangeBooking,
+    Destination,
+    FlowOption,
+    Handoff,
+    Languages,
+    Link,
+    Menu,
+    NewBooking,
+    Rate,
+    ReadEntry,
+    Request,
+    SetLanguage,
+    Status,
+    Town,
+    Unknown,
+    is_token,
+    option,
+    parse,
+    picked_option,
+)
 from bot.conversation.turn import Turn
 from bot.conversation.types import Option, Outbound
 from bot.flows import FLOWS, handoff
 from bot.flows.request.flow import types_menu
 from bot.messages import LANGUAGES
-from bot.skills import actions, answers, linking, menu, status
+from bot.skills import answers, linking, menu, status
+
+log = logging.getLogger(__name__)
 
 
 async def pick(turn: Turn, payload: str) -> list[Outbound]:
-    if payload.startswith(TOKEN_PREFIX):
+    if is_token(payload):
         offered = [Option(label, value) for label, value in turn.state.options]
-        option = picked_option(payload, offered)
-        if option is None:
+        chosen = picked_option(payload, offered)
+        if chosen is None:
             return [stale(turn)]  # a token from an older menu
-        payload = option.payload
-    kind, _, argument = payload.partition(":")
-    if kind == "flow":
-        return await _flow_option(turn, argument)
+        payload = chosen.payload
+    picked = parse(payload)
+    if isinstance(picked, Unknown):
+        key = str(turn.inbound.key)
+        log.warning("an option payload no menu makes: %r", payload, extra={"key": key})
+        return [stale(turn)]
+    if isinstance(picked, FlowOption):
+        return await _flow_option(turn, picked)
     if turn.state.flow is not None:
         turn.state.leave_flow()  # the user went elsewhere: a half-done flow is abandoned
-    if kind == "request" and not argument:
-        return [types_menu(turn)]
-    if kind in ("request", "booking"):
-        return await FLOWS[kind].start(turn, argument)
-    if kind == "status":
-        return [await status.status(turn)]
-    if kind == "handoff":
-        return [await actions.handoff_from(turn, argument)]
-    if kind == "rate":
-        return [await _rate(turn, argument)]
-    if kind == "link":
-        return [await linking.offer(turn)]
-    reply = _navigate(turn, kind, argument)
-    if reply is None:
-        return await _start_flow(turn, kind) if kind in FLOWS else [stale(turn)]
-    return [reply]
+    reply = await _go(turn, picked)
+    return [stale(turn)] if reply is None else reply
 
 
-def _navigate(turn: Turn, kind: str, argument: str) -> Outbound | None:
-    if kind == "menu":
-        return menu.main_menu(turn)
-    if kind == "policy":
-        return menu.categories(turn)
-    if kind == "cat":
-        return menu.category(turn, argument)
-    if kind == "entry":
-        return answers.answer(turn, argument)
-    if kind == "language":
-        return _choose_language(turn)
-    if kind == "lang" and argument in LANGUAGES:
-        turn.state.language = argument
-        turn.outcome = "language"
-        return menu.main_menu(turn, turn.text("language.set"))
-    return None
+async def _go(turn: Turn, picked: Destination) -> list[Outbound] | None:
+    """Where a payload other than a flow's option leads; None when it no longer leads anywhere
+    (a category or entry gone since a reload)."""
+    match picked:
+        case Menu():
+            return [menu.main_menu(turn)]
+        case Categories():
+            return [menu.categories(turn)]
+        case Category(category):
+            return _one(menu.category(turn, category))
+        case ReadEntry(entry_id):
+            return _one(answers.answer(turn, entry_id))
+        case Request(""):
+            return [types_menu(turn)]
+        case Request():
+            return await FLOWS["request"].start(turn, picked)
+        case NewBooking() | ChangeBooking():
+            return await FLOWS["booking"].start(turn, picked)
+        case Handoff():
+            return await FLOWS["handoff"].start(turn, picked)
+        case Town():
+            return await FLOWS["town"].start(turn, picked)
+        case Status():
+            return [await status.status(turn)]
+        case Rate(ticket_id, stars):
+            return [await handoff.rated(turn, ticket_id, stars)]
+        case Languages():
+            return [_choose_language(turn)]
+        case SetLanguage(language):
+            turn.state.language = language
+            turn.outcome = "language"
+            return [menu.main_menu(turn, turn.text("language.set"))]
+        case Link():
+            return [await linking.offer(turn)]
+    assert_never(picked)
 
 
-async def _start_flow(turn: Turn, name: str) -> list[Outbound]:
-    return await FLOWS[name].start(turn)
+def _one(reply: Outbound | None) -> list[Outbound] | None:
+    return None if reply is None else [reply]
 
 
-async def _flow_option(turn: Turn, argument: str) -> list[Outbound]:
-    name, _, value = argument.partition(":")
-    if turn.state.flow != name or name not in FLOWS:
+async def _flow_option(turn: Turn, picked: FlowOption) -> list[Outbound]:
+    if turn.state.flow != picked.flow:
         return [stale(turn)]  # a button from a flow the user has already left
-    return await FLOWS[name].receive(turn, None, value)
-
-
-async def _rate(turn: Turn, argument: str) -> Outbound:
-    """A rating button: `rate:<ticket id>:<1-5>`."""
-    ticket, _, stars = argument.partition(":")
-    if not (ticket.isdigit() and stars in handoff.STAR_WORDS):
-        return stale(turn)
-    return await handoff.rated(turn, int(ticket), int(stars))
+    replies = await FLOWS[picked.flow].receive(turn, None, picked.value)
+    return [stale(turn)] if replies is None else replies
 
 
 def _choose_language(turn: Turn) -> Outbound:
     turn.outcome = "menu"
-    options = [Option(turn.text(f"language.{code}"), f"lang:{code}") for code in LANGUAGES]
+    options = [option(turn.text(f"language.{code}"), SetLanguage(code)) for code in LANGUAGES]
     return turn.reply(turn.text("language.choose"), options=options)
 
 

@@ -1,27 +1,26 @@
 """One turn of conversation: from the user's message (and the state) to the replies.
 
-Order matters: menu, cancel and account-linking words work everywhere; a digit picks from the
-options last offered; a flow in progress takes what is left; otherwise understanding decides.
+Order matters: menu, cancel and account-linking words (the catalogue's `words:`) work
+everywhere; a digit picks from the options last offered; a flow in progress takes what is left,
+unless it says the message is not its own; otherwise understanding decides.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from bot.conversation import options
+from bot.conversation.payloads import Link, Menu, build
 from bot.conversation.turn import Turn
 from bot.conversation.types import Option, Outbound
-from bot.flows import FLOWS, handoff
+from bot.flows import handoff, running
+from bot.messages import Catalogue, command_word
 from bot.skills import actions, answers, linking
 from intents.decision import Answer, Clarify, Fallback, Intent
 from intents.normalize import is_english
 
-MENU_WORDS = frozenset({"0", "菜单", "主菜单", "目录", "/start", "/menu", "menu", "main menu"})
-CANCEL_WORDS = frozenset({"取消", "退出", "/cancel", "cancel", "quit"})
 _NUMBER = re.compile(r"^\d{1,2}$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_TRIM = ".,!?;:。，！？；：、 \t\r\n"
 
 
 async def respond(turn: Turn) -> list[Outbound]:
@@ -31,12 +30,7 @@ async def respond(turn: Turn) -> list[Outbound]:
     return replies
 
 
-def command_word(text: str) -> str:
-    """The message as a command: width-folded, trimmed of punctuation, lower case."""
-    return unicodedata.normalize("NFKC", text).strip(_TRIM).lower()
-
-
-def may_need_understanding(text: str | None) -> bool:
+def may_need_understanding(text: str | None, messages: Catalogue) -> bool:
     """Whether understanding might be asked about this text (menu words and digits never are).
 
     The engine asks it before taking the conversation's lock and transaction: understanding is
@@ -45,7 +39,7 @@ def may_need_understanding(text: str | None) -> bool:
     if not text:
         return False
     word = command_word(text)
-    if not word or word in MENU_WORDS | CANCEL_WORDS | linking.LINK_WORDS:
+    if not word or messages.means(text, "menu", "cancel", "link"):
         return False
     return not _NUMBER.match(word) and linking.typed_code(word) is None
 
@@ -53,13 +47,14 @@ def may_need_understanding(text: str | None) -> bool:
 async def _respond(turn: Turn) -> list[Outbound]:
     text = turn.inbound.text or ""
     payload = turn.inbound.payload
+    if payload is None:
+        if turn.messages.means(text, "menu"):
+            payload = build(Menu())
+        elif turn.messages.means(text, "cancel"):
+            return [actions.cancel(turn)]
+        elif turn.messages.means(text, "link"):
+            payload = build(Link())
     word = command_word(text)
-    if payload is None and word in MENU_WORDS:
-        payload = "menu"
-    if payload is None and word in CANCEL_WORDS:
-        return [actions.cancel(turn)]
-    if payload is None and word in linking.LINK_WORDS:
-        payload = "link"
     code = linking.typed_code(word) if payload is None else None
     if code is not None:  # a command like the menu words: whatever was half done is left
         turn.state.leave_flow()
@@ -73,14 +68,12 @@ async def _respond(turn: Turn) -> list[Outbound]:
         return await options.pick(turn, payload)
     if turn.inbound.contact is not None and turn.state.flow is None:
         return [turn.reply(turn.text("input.unreadable"))]  # no form asks for a phone now
-    if turn.state.flow == handoff.NAME:
-        relayed = await handoff.receive(turn, text, _understand)
-        if relayed is not None:
-            return relayed
-    if turn.state.flow is not None:
-        flow = FLOWS.get(turn.state.flow)
-        if flow is not None:
-            return await flow.receive(turn, text, None)
+    flow = running(turn.state.flow)
+    if flow is not None:
+        replies = await flow.receive(turn, text, None)
+        if replies is not None:
+            return replies  # else not the flow's: understanding answers it
+    elif turn.state.flow is not None:
         turn.state.leave_flow()  # a flow this version no longer has
     return [await _understand(turn, text)]
 
@@ -120,5 +113,6 @@ async def _understand(turn: Turn, text: str) -> Outbound:
     assert isinstance(decision, Fallback)
     reply = answers.fallback(turn)
     if turn.state.fallbacks >= 2:  # not understood twice in a row: a person takes over
-        return await handoff.start(turn, reason="fallback", lead=(turn.text("fallback.repeated"),))
+        lead = (turn.text("fallback.repeated"),)
+        return await handoff.hand_over(turn, reason="fallback", lead=lead)
     return reply

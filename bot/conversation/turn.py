@@ -4,16 +4,49 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.conversation.knowledge import Knowledge
+from bot.conversation.payloads import Payload, option
 from bot.conversation.types import Inbound, Option, Outbound
 from bot.messages import Catalogue
 from intents.decision import Decision
 from policies.loader import KnowledgeBase
 from storage.repositories.conversations import ConversationState
+
+# What came of one message, for metrics and the message log.
+Outcome = Literal[
+    "menu",
+    "stale",  # an option that no longer leads anywhere
+    "invalid_option",
+    "answer",
+    "clarify",
+    "fallback",
+    "language",
+    "status",
+    "link",
+    "flow",  # a step of a flow asked or answered
+    "request",  # a form filed
+    "booking",
+    "booking_full",
+    "booking_cancelled",
+    "handoff",
+    "urgent",
+    "relayed",  # passed on to the staff member in the conversation
+    "rated",
+    "intent:greet",
+    "intent:help",
+    "intent:book_appointment",
+    "intent:file_request",
+    "intent:my_status",
+    "intent:cancel",
+    "intent:thanks",
+    "intent:out_of_scope",
+    "intent:unknown",  # understanding named an intent this version cannot act on
+]
 
 
 @dataclass
@@ -32,7 +65,7 @@ class Turn:
     messages: Catalogue
     today: date
     decision: Decision | None = None  # understanding of the text, when worked out in advance
-    outcome: str = "menu"  # for metrics and the message log: what came of this message
+    outcome: Outcome = "menu"
     entry_id: str | None = None  # the knowledge-base entry answered, if any
     # Text the message log must not keep (a link code: whoever reads it could take the user's
     # record). The replies themselves carry it; the log shows dots instead.
@@ -54,9 +87,9 @@ class Turn:
         """One reply: the non-empty `lines`, one per line, with `options` to pick from."""
         return Outbound(text="\n".join(line for line in lines if line), options=tuple(options))
 
-    def option(self, key: str, payload: str) -> Option:
+    def option(self, key: str, payload: Payload) -> Option:
         """An option labelled with catalogue sentence `key`."""
-        return Option(self.text(key), payload)
+        return option(self.text(key), payload)
 
     def for_log(self, text: str) -> str:
         """`text` as the message log may keep it: every `hidden` string masked."""

@@ -1,63 +1,102 @@
-"""What a flow is: a small state machine with explicit, named steps that outlive a restart.
+"""What a flow is: a conversation that takes the user's messages for a while, its place kept in
+the conversation state (`flow`, `step`, `values`) so the server can stop between any two.
 
-A flow's place is kept in the conversation state (`flow`, `step`, `values`), so the server can
-stop between any two messages. Each step has a prompt (what to ask) and a handler for what
-the user sent: typed text, or an option the flow offered (payload `flow:<name>:<value>`).
-The request form and the booking flow plug in the same way: subclass `Flow`, name the steps,
-keep the collected values in a small dataclass with `to_state` / `from_state`, and register
-the instance in `bot/flows/__init__.py`.
+`Flow` is what the route talks to: `start`, and `receive` for each message while the
+conversation is in the flow, which may answer "not mine" (None) to let understanding answer it
+as if no flow were running (the handoff flow does, for a question the bot can answer).
 
-Every flow understands going back ("上一步", or its `back` option) and cancelling (its `cancel`
-option; the typed word `取消` is handled before any flow sees the message).
+`StepFlow` is a small state machine with explicit, named steps (typed as a `Literal`): each
+step has a prompt (what to ask) and a handler for what the user sent: typed text, or an option
+the flow offered (`payloads.FlowOption`). The town, request and booking flows subclass it, keep
+their collected values in a small dataclass with `to_state` / `from_state`, and are registered
+in `bot/flows/__init__.py`.
+
+Every step flow understands going back (the `back` words, or its `back` option) and cancelling
+(its `cancel` option; the typed `cancel` words are handled before any flow sees the message).
 """
 
 from __future__ import annotations
 
-import unicodedata
 from abc import ABC, abstractmethod
-from typing import ClassVar
+from typing import ClassVar, Generic, TypeVar
 
+from bot.conversation.payloads import (
+    Command,
+    CommandName,
+    FlowName,
+    FlowOption,
+    FlowValue,
+    Payload,
+    option,
+)
 from bot.conversation.turn import Turn
 from bot.conversation.types import Option, Outbound
+from bot.messages import Word
 from bot.skills.menu import main_menu
+from storage.repositories.conversations import ConversationState
 
-BACK_WORDS = frozenset({"上一步", "返回", "后退", "返回上一步", "back", "/back", "go back"})
+Step = TypeVar("Step", bound=str)
 
 
 class Flow(ABC):
-    name: ClassVar[str]
-    steps: ClassVar[tuple[str, ...]]  # in order; the first is where the flow starts
+    name: ClassVar[FlowName]
 
-    async def start(self, turn: Turn, argument: str = "") -> list[Outbound]:
-        """Begin the flow; `argument` is what the payload that started it named (a form type)."""
+    @abstractmethod
+    async def start(self, turn: Turn, picked: Payload | None = None) -> list[Outbound]:
+        """Begin the flow; `picked` is the option that started it, when one did (it may name a
+        form type, a booking to change, the entry a person is wanted for)."""
+
+    @abstractmethod
+    async def receive(
+        self, turn: Turn, text: str | None, picked: FlowValue | None
+    ) -> list[Outbound] | None:
+        """The user's message while in the flow: `text` typed, or `picked`, the value of an
+        option the flow offered. None when the message is not the flow's: the route then hands
+        it to understanding."""
+
+
+class StepFlow(Flow, Generic[Step]):
+    # In order, the first where the flow starts: `get_args` of the flow's step `Literal`.
+    steps: tuple[Step, ...]
+
+    async def start(self, turn: Turn, picked: Payload | None = None) -> list[Outbound]:
         turn.state.flow, turn.state.values = self.name, {}
         return await self.go(turn, self.steps[0])
 
-    async def go(self, turn: Turn, step: str) -> list[Outbound]:
+    async def go(self, turn: Turn, step: Step) -> list[Outbound]:
         """Move to `step` and ask its question."""
-        if step not in self.steps:
-            raise ValueError(f"flow '{self.name}' has no step '{step}'")
         turn.state.step = step
         turn.outcome = "flow"
         return await self.prompt(turn, step)
 
-    async def receive(self, turn: Turn, text: str | None, picked: str | None) -> list[Outbound]:
+    async def receive(
+        self, turn: Turn, text: str | None, picked: FlowValue | None
+    ) -> list[Outbound]:
         """Hand the user's message to the current step.
 
         A step name the code no longer has (state saved by an older version) restarts the flow
         rather than failing on every message the user sends.
         """
-        step = turn.state.step
-        if step not in self.steps:
+        self.upgrade(turn.state)
+        step = self.step_of(turn.state)
+        if step is None:
             return await self.start(turn)
         turn.outcome = "flow"
-        if picked == "cancel":
+        if picked == Command("cancel"):
             return self.cancel(turn)
-        if picked == "back" or (text is not None and is_back(text)):
+        if chose(turn, text, picked, "back", "back"):
             return await self.back(turn, step)
         return await self.handle(turn, step, text, picked)
 
-    async def back(self, turn: Turn, step: str) -> list[Outbound]:
+    def step_of(self, state: ConversationState) -> Step | None:
+        """The stored step as one of this flow's, None when the code no longer has it."""
+        return next((step for step in self.steps if step == state.step), None)
+
+    def upgrade(self, state: ConversationState) -> None:
+        """Bring a state saved by an older version up to date: a saved state outlives a deploy.
+        Nothing to do unless a flow renamed its steps or values."""
+
+    async def back(self, turn: Turn, step: Step) -> list[Outbound]:
         """The step before `step`; before the first, the main menu."""
         index = self.steps.index(step)
         if index == 0:
@@ -69,24 +108,27 @@ class Flow(ABC):
         turn.state.leave_flow()
         return [main_menu(turn, turn.text("cancel.done"))]
 
-    def option(self, label: str, value: str) -> Option:
-        return Option(label, f"flow:{self.name}:{value}")
+    def option(self, label: str, value: FlowValue) -> Option:
+        return option(label, FlowOption(self.name, value))
 
     def navigation(self, turn: Turn, *, back: bool = True) -> list[Option]:
         """The "back" and "cancel" options every step ends with."""
-        options = [self.option(turn.text("flow.back"), "back")] if back else []
-        return [*options, self.option(turn.text("flow.cancel"), "cancel")]
+        options = [self.option(turn.text("flow.back"), Command("back"))] if back else []
+        return [*options, self.option(turn.text("flow.cancel"), Command("cancel"))]
 
     @abstractmethod
-    async def prompt(self, turn: Turn, step: str) -> list[Outbound]:
+    async def prompt(self, turn: Turn, step: Step) -> list[Outbound]:
         """The question of `step`, with its options."""
 
     @abstractmethod
     async def handle(
-        self, turn: Turn, step: str, text: str | None, picked: str | None
+        self, turn: Turn, step: Step, text: str | None, picked: FlowValue | None
     ) -> list[Outbound]:
         """What the user sent at `step`: `text` typed, or `picked`, the value of an option."""
 
 
-def is_back(text: str) -> bool:
-    return unicodedata.normalize("NFKC", text).strip(" .。!！").lower() in BACK_WORDS
+def chose(
+    turn: Turn, text: str | None, picked: FlowValue | None, command: CommandName, word: Word
+) -> bool:
+    """Whether the user picked the flow's `command` option, or typed one of the `word` words."""
+    return picked == Command(command) or turn.messages.means(text, word)

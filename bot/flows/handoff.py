@@ -1,6 +1,6 @@
 """Handing a conversation to staff, and the conversation while it is with them.
 
-`start` opens a ticket in the right station's queue (or joins the one already open), and tells
+`hand_over` opens a ticket in the right station's queue (or joins the one already open), and tells
 the user plainly what happens next and when: on duty, by when staff will answer; off duty, that
 it waits as a call-back request until working time begins; in distress, the emergency numbers
 and the crisis line first. The conversation then stays in the `handoff` flow:
@@ -10,28 +10,58 @@ and the crisis line first. The conversation then stays in the `handoff` flow:
            the bot keeps quiet.
     rate   the ticket was resolved (staff put the conversation here): a digit 1-5 rates it;
            anything else leaves the flow and is handled as usual.
+
+A message the bot can answer while the user waits is "not mine" to the flow: understanding
+answers it, and the conversation stays with staff.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from typing import Literal
 
+from bot.conversation.payloads import STARS, FlowValue, Handoff, Menu, Payload
 from bot.conversation.turn import Turn
 from bot.conversation.types import Outbound
+from bot.flows.base import Flow
 from bot.skills.contact import contact_lines
 from bot.staff.desk import Desk, ticket_number
-from bot.staff.intake import HANDOFF, Opened, open_or_join, rate
+from bot.staff.intake import Opened, open_or_join, rate
 from bot.staff.routing import route
 from intents.decision import Answer, Clarify, Intent
 from policies.schema import Level, Station
 from storage.repositories.tickets import Tickets
 
-NAME = HANDOFF
-STAR_WORDS = frozenset("12345")
-Understand = Callable[[Turn, str], Awaitable[Outbound]]
+HandoffStep = Literal["talk", "rate"]
+_STARS = frozenset(str(stars) for stars in STARS)
 
 
-async def start(
+class HandoffFlow(Flow):
+    name = "handoff"  # what staff write too (`bot.staff.intake.HANDOFF`) when they resolve
+
+    async def start(self, turn: Turn, picked: Payload | None = None) -> list[Outbound]:
+        """ "Contact staff" picked from the menu, or after an entry's answer: the entry's category
+        and level say which queue."""
+        entry_id = picked.entry_id if isinstance(picked, Handoff) else ""
+        entry = turn.kb.entry(entry_id) if entry_id else None
+        if entry is None:
+            return [await hand_over(turn, reason="asked")]
+        level = entry.station_level
+        return [await hand_over(turn, reason="asked", category=entry.category, level=level)]
+
+    async def receive(
+        self, turn: Turn, text: str | None, picked: FlowValue | None
+    ) -> list[Outbound] | None:
+        """A typed message while in the flow (the flow offers no options of its own)."""
+        decision = turn.decision
+        if isinstance(decision, Intent) and decision.urgent:
+            return [await hand_over(turn, reason=decision.reason, urgent=True)]
+        step: HandoffStep = "rate" if turn.state.step == "rate" else "talk"
+        if step == "rate":
+            return await _rating(turn, (text or "").strip())
+        return await _talk(turn, text or "")
+
+
+async def hand_over(
     turn: Turn,
     *,
     reason: str,
@@ -90,24 +120,24 @@ async def _open(
         now=turn.inbound.received_at,
         request_id=request_id,
     )
-    turn.state.flow, turn.state.step = NAME, "talk"
+    talk: HandoffStep = "talk"
+    turn.state.flow, turn.state.step = HandoffFlow.name, talk
     turn.state.values = {"ticket": opened.ticket.id}
     return desk, opened
 
 
-async def receive(turn: Turn, text: str, understand: Understand) -> list[Outbound] | None:
-    """A typed message while in the flow; None when the flow let go of it (the caller then
-    handles it as usual)."""
-    decision = turn.decision
-    if isinstance(decision, Intent) and decision.urgent:
-        return [await start(turn, reason=decision.reason, urgent=True)]
-    if turn.state.step == "rate":
-        ticket_id = turn.state.values.get("ticket")
-        turn.state.leave_flow()
-        stars = text.strip()
-        if stars in STAR_WORDS and isinstance(ticket_id, int):
-            return [await rated(turn, ticket_id, int(stars))]
-        return None
+async def _rating(turn: Turn, typed: str) -> list[Outbound] | None:
+    """A digit 1-5 rates the resolved ticket; anything else leaves the flow, not ours."""
+    ticket_id = turn.state.values.get("ticket")
+    turn.state.leave_flow()
+    if typed in _STARS and isinstance(ticket_id, int):
+        return [await rated(turn, ticket_id, int(typed))]
+    return None
+
+
+async def _talk(turn: Turn, text: str) -> list[Outbound] | None:
+    """Relayed to the staff member when one is live; noted for staff while waiting, unless the
+    bot can answer it (then not ours: understanding answers)."""
     ticket = await Tickets(turn.session).open_for(turn.state.id)
     if ticket is None:  # resolved while the user was elsewhere
         turn.state.leave_flow()
@@ -118,8 +148,8 @@ async def receive(turn: Turn, text: str, understand: Understand) -> list[Outboun
     if ticket.status == "live":
         turn.outcome = "relayed"
         return []  # the staff member sees it in the console; the bot keeps out of the way
-    if isinstance(decision, Answer | Clarify):
-        return [await understand(turn, text)]
+    if isinstance(turn.decision, Answer | Clarify):
+        return None
     turn.outcome = "handoff"
     return [turn.reply(turn.text("handoff.noted", number=ticket_number(ticket.id)))]
 
@@ -127,11 +157,11 @@ async def receive(turn: Turn, text: str, understand: Understand) -> list[Outboun
 async def rated(turn: Turn, ticket_id: int, stars: int) -> Outbound:
     """Record the user's rating (from a typed digit or a button) and thank them."""
     recorded = await rate(turn.session, turn.state.id, ticket_id, stars, turn.inbound.received_at)
-    if turn.state.flow == NAME:
+    if turn.state.flow == HandoffFlow.name:
         turn.state.leave_flow()
     turn.outcome = "rated" if recorded else "stale"
     key = "handoff.rated" if recorded else "handoff.rate_closed"
-    return turn.reply(turn.text(key), options=[turn.option("menu.back", "menu")])
+    return turn.reply(turn.text(key), options=[turn.option("menu.back", Menu())])
 
 
 def _next_steps(turn: Turn, desk: Desk, opened: Opened) -> str:

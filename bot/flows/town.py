@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
+from bot.conversation.payloads import FlowValue, Menu, TownPick
 from bot.conversation.turn import Turn
 from bot.conversation.types import Option, Outbound
-from bot.flows.base import Flow
+from bot.flows.base import StepFlow
 from bot.flows.request.fields import find_station
 from bot.skills.contact import contact_lines
 
+TownStep = Literal["town"]
 
-class TownFlow(Flow):
+
+class TownFlow(StepFlow[TownStep]):
     name = "town"
-    steps = ("town",)
+    steps = get_args(TownStep)
 
-    async def prompt(self, turn: Turn, step: str) -> list[Outbound]:
+    async def prompt(self, turn: Turn, step: TownStep) -> list[Outbound]:
         return [turn.reply(turn.text("town.ask"), options=self._towns(turn))]
 
     async def handle(
-        self, turn: Turn, step: str, text: str | None, picked: str | None
+        self, turn: Turn, step: TownStep, text: str | None, picked: FlowValue | None
     ) -> list[Outbound]:
-        station = (
-            turn.kb.station(picked) if picked else find_station(turn.kb, text or "", county=False)
-        )
+        if isinstance(picked, TownPick):
+            station, typed = turn.kb.station(picked.station_id), picked.station_id
+        else:
+            station, typed = find_station(turn.kb, text or "", county=False), (text or "").strip()
         if station is None or station.level == "county":
-            typed = (text or picked or "").strip()
             return [turn.reply(turn.text("town.not_found", text=typed), options=self._towns(turn))]
         turn.state.station_id = station.id
         turn.state.leave_flow()
@@ -35,12 +40,12 @@ class TownFlow(Flow):
         towns = [s for s in turn.kb.stations if s.level == "town"]
         return [
             *(
-                self.option(s.name_en if turn.english and s.name_en else s.name, s.id)
+                self.option(s.name_en if turn.english and s.name_en else s.name, TownPick(s.id))
                 for s in towns
             ),
-            turn.option("menu.back", "menu"),
+            turn.option("menu.back", Menu()),
         ]
 
 
 def _back(turn: Turn) -> list[Option]:
-    return [turn.option("menu.back", "menu")]
+    return [turn.option("menu.back", Menu())]

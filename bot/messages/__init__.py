@@ -1,28 +1,65 @@
-"""Message catalogues: every sentence the bot says, one YAML file per language."""
+"""Message catalogues: every sentence the bot says, and the words users may type instead of
+picking an option (`words:`), one YAML file per language."""
 
 from __future__ import annotations
 
 import string
+import unicodedata
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
-LANGUAGES = ("zh", "en")
-DEFAULT_LANGUAGE = "zh"
+Language = Literal["zh", "en"]
+LANGUAGES: tuple[Language, ...] = ("zh", "en")
+DEFAULT_LANGUAGE: Language = "zh"
 HERE = Path(__file__).parent
+
+# The lists under `words:`: what the user may type to go to the menu, cancel, agree…
+Word = Literal["menu", "cancel", "back", "link", "agree", "refuse", "confirm", "skip", "fix"]
+_TRIM = ".,!?;:。，！？；：、 \t\r\n"
+
+
+def command_word(text: str) -> str:
+    """The message as a command: width-folded, trimmed of punctuation, lower case."""
+    return unicodedata.normalize("NFKC", text).strip(_TRIM).lower()
 
 
 class Catalogue:
-    """The wording of every language, keyed by dotted names ("menu.title")."""
+    """The wording of every language, keyed by dotted names ("menu.title"), and the words
+    users may type, keyed by `Word`."""
 
-    def __init__(self, texts: dict[str, dict[str, str]]) -> None:
+    def __init__(
+        self, texts: dict[str, dict[str, str]], words: dict[str, dict[str, list[str]]] | None = None
+    ) -> None:
         self.texts = texts
+        self.words = words or {}
+        # A word counts whatever the conversation's language: people mix them ("ok", "好").
+        self._any: dict[str, frozenset[str]] = {}
+        for lists in self.words.values():
+            for key, typed in lists.items():
+                self._any[key] = self._any.get(key, frozenset()) | {command_word(w) for w in typed}
 
     @classmethod
     def load(cls, folder: Path = HERE) -> Catalogue:
-        return cls({lang: _flatten(_read(folder / f"{lang}.yaml")) for lang in LANGUAGES})
+        data = {lang: _read(folder / f"{lang}.yaml") for lang in LANGUAGES}
+        words: dict[str, dict[str, list[str]]] = {
+            lang: _words(data[lang].pop("words", None), lang) for lang in LANGUAGES
+        }
+        return cls({lang: _flatten(data[lang]) for lang in LANGUAGES}, words)
+
+    def means(self, text: str | None, *words: Word) -> bool:
+        """Whether the typed `text` is one of the `words` (menu, cancel, agree…) in any
+        language, compared as a `command_word`."""
+        typed = None if text is None else command_word(text)
+        return any(typed in self._words(word) for word in words)
+
+    def _words(self, word: Word) -> frozenset[str]:
+        try:
+            return self._any[word]
+        except KeyError:
+            raise KeyError(f"words '{word}' are missing from bot/messages/*.yaml") from None
 
     def text(self, lang: str, key: str, **params: object) -> str:
         """The sentence `key` in `lang` (Chinese when `lang` is unknown), placeholders filled."""
@@ -49,6 +86,14 @@ def _read(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError(f"{path} must be a mapping of message names to text")
     return data
+
+
+def _words(data: object, lang: str) -> dict[str, list[str]]:
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+        raise ValueError(f"bot/messages/{lang}.yaml: `words` must map names to lists of words")
+    return {str(key): [str(word) for word in typed] for key, typed in data.items()}
 
 
 def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:

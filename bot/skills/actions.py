@@ -1,15 +1,16 @@
-"""The capabilities behind the menu and the conversation intents.
+"""The capabilities behind the conversation intents.
 
-Requests and bookings start their flows (`bot/flows/request.py`, `booking.py`); "my
-requests" lists them (`bot/status.py`). Asking for a person opens a ticket in the staff queue
-(`bot/flows/handoff.py`).
+Requests and bookings start their flows (`bot/flows/request/`, `bot/flows/booking/`); "my
+requests" lists them (`bot/skills/status.py`). Asking for a person opens a ticket in the staff
+queue (`bot/flows/handoff.py`).
 """
 
 from __future__ import annotations
 
 import logging
 
-from bot.conversation.turn import Turn
+from bot.conversation.payloads import Menu
+from bot.conversation.turn import Outcome, Turn
 from bot.conversation.types import Outbound
 from bot.flows import begin
 from bot.flows import handoff as flows_handoff
@@ -23,26 +24,15 @@ log = logging.getLogger(__name__)
 
 async def handoff(turn: Turn, decision: Intent) -> Outbound:
     """A person was asked for, or must step in (distress, threats, anger: urgent, county)."""
-    return await flows_handoff.start(
+    return await flows_handoff.hand_over(
         turn, reason=decision.reason or "asked", urgent=decision.urgent
-    )
-
-
-async def handoff_from(turn: Turn, entry_id: str = "") -> Outbound:
-    """ "Contact staff" picked from the menu, or after an answer: the entry's category and level
-    say which queue."""
-    entry = turn.kb.entry(entry_id) if entry_id else None
-    if entry is None:
-        return await flows_handoff.start(turn, reason="asked")
-    return await flows_handoff.start(
-        turn, reason="asked", category=entry.category, level=entry.station_level
     )
 
 
 def cancel(turn: Turn) -> Outbound:
     if turn.state.flow is None:
         return main_menu(turn, turn.text("cancel.nothing"))
-    if turn.state.flow == flows_handoff.NAME:
+    if turn.state.flow == flows_handoff.HandoffFlow.name:
         # Leaving the chat does not withdraw the matter: staff still answer here.
         turn.state.leave_flow()
         return main_menu(turn, turn.text("handoff.left"))
@@ -53,26 +43,28 @@ def cancel(turn: Turn) -> Outbound:
 async def intent(turn: Turn, decision: Intent) -> Outbound:
     """Act on a conversation intent (`policies/topics.yaml`, "intents")."""
     name = decision.name
+    outcome: Outcome
     if name == "@human":
         return await handoff(turn, decision)  # it sets the outcome: "handoff" or "urgent"
     if name == "@greet":
-        reply = main_menu(turn, turn.text("greet"))
+        reply, outcome = main_menu(turn, turn.text("greet")), "intent:greet"
     elif name == "@help":
-        reply = main_menu(turn)
+        reply, outcome = main_menu(turn), "intent:help"
     elif name == "@book_appointment":
-        reply = await begin(turn, "booking")
+        reply, outcome = await begin(turn, "booking"), "intent:book_appointment"
     elif name == "@file_request":
-        reply = types_menu(turn)
+        reply, outcome = types_menu(turn), "intent:file_request"
     elif name == "@my_status":
-        reply = await status(turn)
+        reply, outcome = await status(turn), "intent:my_status"
     elif name == "@cancel":
-        reply = cancel(turn)
+        reply, outcome = cancel(turn), "intent:cancel"
     elif name == "@thanks":
-        reply = turn.reply(turn.text("thanks"), options=[turn.option("menu.back", "menu")])
+        back = turn.option("menu.back", Menu())
+        reply, outcome = turn.reply(turn.text("thanks"), options=[back]), "intent:thanks"
     elif name == "@out_of_scope":
-        reply = main_menu(turn, turn.text("out_of_scope"))
+        reply, outcome = main_menu(turn, turn.text("out_of_scope")), "intent:out_of_scope"
     else:
         log.warning("understanding returned an intent the engine does not know: %s", name)
-        reply = main_menu(turn)
-    turn.outcome = f"intent{name.replace('@', ':')}"
+        reply, outcome = main_menu(turn), "intent:unknown"
+    turn.outcome = outcome
     return reply

@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from bot.conversation.payloads import (
+    Categories,
+    Handoff,
+    Menu,
+    NewBooking,
+    ReadEntry,
+    Request,
+    option,
+    parse,
+)
 from bot.conversation.turn import Turn
 from bot.conversation.types import Option, Outbound
 from bot.skills.contact import contact_lines
@@ -22,7 +32,7 @@ def answer(turn: Turn, entry_id: str, also: tuple[str, ...] = ()) -> Outbound | 
     if not entry.is_valid_on(turn.today):
         # A veteran acts on what we say: an expired rule is not an answer.
         lines = [turn.text("answer.expired", title=entry_title(turn, entry)), *contact_lines(turn)]
-        return turn.reply(*lines, options=[turn.option("menu.back", "menu")])
+        return turn.reply(*lines, options=[turn.option("menu.back", Menu())])
     if turn.english and entry.en:
         body = [entry.en.title, entry.en.answer]
     elif turn.english:
@@ -36,24 +46,26 @@ def answer(turn: Turn, entry_id: str, also: tuple[str, ...] = ()) -> Outbound | 
     elsewhere = turn.text("answer.elsewhere", place=place) if place else ""
     options = [*_actions(turn, entry), *_related(turn, also, entry.id)]
     return turn.reply(
-        *body, elsewhere, source, options=[*options, turn.option("menu.back", "menu")]
+        *body, elsewhere, source, options=[*options, turn.option("menu.back", Menu())]
     )
 
 
 def _actions(turn: Turn, entry: Entry) -> list[Option]:
-    """The entry's `actions` as options: a request type, booking a visit, talking to staff."""
+    """The entry's `actions` as options: a request type, booking a visit, talking to staff.
+
+    The loader allows only these three (`policies/entries.py`), written as their payloads."""
     options = []
     for action in entry.actions:
-        kind, _, target = action.partition(":")
-        if kind == "request":
-            request_type = turn.kb.request_type(target)
-            if request_type is not None:
-                title = request_type.title.en if turn.english else request_type.title.zh
-                options.append(Option(title, action))
-        elif action == "booking":
-            options.append(turn.option("menu.booking", "booking"))
-        elif action == "handoff":  # the entry says which queue: its category and level
-            options.append(turn.option("menu.handoff", f"handoff:{entry.id}"))
+        match parse(action):
+            case Request(type_id):
+                request_type = turn.kb.request_type(type_id)
+                if request_type is not None:
+                    title = request_type.title.en if turn.english else request_type.title.zh
+                    options.append(option(title, Request(type_id)))
+            case NewBooking():
+                options.append(turn.option("menu.booking", NewBooking()))
+            case Handoff():  # the entry says which queue: its category and level
+                options.append(turn.option("menu.handoff", Handoff(entry.id)))
     return options
 
 
@@ -63,7 +75,8 @@ def _related(turn: Turn, also: tuple[str, ...], answered: str) -> list[Option]:
         entry = turn.kb.entry(entry_id)
         if entry is not None and entry_id != answered and entry.is_valid_on(turn.today):
             title = entry_title(turn, entry)
-            options.append(Option(turn.text("answer.related", title=title), f"entry:{entry.id}"))
+            label = turn.text("answer.related", title=title)
+            options.append(option(label, ReadEntry(entry.id)))
     return options
 
 
@@ -73,10 +86,10 @@ def clarify(turn: Turn, entry_ids: tuple[str, ...]) -> Outbound:
     for entry_id in entry_ids:
         entry = turn.kb.entry(entry_id)
         if entry is not None and entry.is_valid_on(turn.today):
-            options.append(Option(entry_title(turn, entry), f"entry:{entry.id}"))
+            options.append(option(entry_title(turn, entry), ReadEntry(entry.id)))
     if not options:
         return fallback(turn)
-    extra = [turn.option("menu.handoff", "handoff"), turn.option("menu.back", "menu")]
+    extra = [turn.option("menu.handoff", Handoff()), turn.option("menu.back", Menu())]
     return turn.reply(turn.text("clarify.question"), options=[*options, *extra])
 
 
@@ -85,11 +98,11 @@ def fallback(turn: Turn) -> Outbound:
     turn.outcome = "fallback"
     turn.state.fallbacks += 1
     if turn.state.fallbacks >= 2:
-        options = [turn.option("menu.handoff", "handoff"), turn.option("menu.back", "menu")]
+        options = [turn.option("menu.handoff", Handoff()), turn.option("menu.back", Menu())]
         return turn.reply(turn.text("fallback.repeated"), *contact_lines(turn), options=options)
     options = [
-        turn.option("menu.policy", "policy"),
-        turn.option("menu.handoff", "handoff"),
-        turn.option("menu.back", "menu"),
+        turn.option("menu.policy", Categories()),
+        turn.option("menu.handoff", Handoff()),
+        turn.option("menu.back", Menu()),
     ]
     return turn.reply(turn.text("fallback.first"), options=options)

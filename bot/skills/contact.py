@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from bot.conversation.payloads import Menu, Town
 from bot.conversation.turn import Turn
 from bot.conversation.types import Option
 from policies.schema import Station
 
 
 def station_for(turn: Turn) -> Station:
-    """The user's own station when they told us their town, else the county centre."""
-    chosen = turn.kb.station(turn.state.station_id) if turn.state.station_id else None
-    return chosen or turn.kb.county_station()
+    """The user's own station when they told us their town (the county centre when that
+    township's station is not on record), else the county centre."""
+    return turn.kb.serving(turn.state.station_id)
 
 
 def contact_lines(turn: Turn) -> list[str]:
@@ -32,5 +33,5 @@ def contact_lines(turn: Turn) -> list[str]:
 
 
 def contact_options(turn: Turn) -> list[Option]:
-    options = [] if turn.state.station_id else [turn.option("menu.town", "town")]
-    return [*options, turn.option("menu.back", "menu")]
+    options = [] if turn.state.station_id else [turn.option("menu.town", Town())]
+    return [*options, turn.option("menu.back", Menu())]

@@ -20,6 +20,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from bot.config import Settings
+from bot.conversation.payloads import Menu
 from bot.conversation.turn import Turn
 from bot.conversation.types import Outbound
 from bot.messages import Catalogue
@@ -35,33 +36,13 @@ MAX_WRONG = 5  # wrong codes in one conversation before it is locked out
 LOCKOUT = timedelta(minutes=30)
 _ISSUE_TRIES = 5  # a new code equal to someone's live one is drawn again
 
-# Typed words asking for a code (compared after `dialogue.command_word`: width-folded, trimmed,
-# lower case). Traditional spellings too: some phones type them.
-LINK_WORDS = frozenset(
-    {
-        "关联",
-        "关联账号",
-        "关联帐号",
-        "账号关联",
-        "帐号关联",
-        "绑定账号",
-        "關聯",
-        "關聯賬號",
-        "關聯帳號",
-        "賬號關聯",
-        "帳號關聯",
-        "link",
-        "/link",
-        "link account",
-        "link accounts",
-    }
-)
 # "关联 123456", "关联码：123 456", "link 123456"; the colon is already half width here.
 _TYPED_CODE = re.compile(r"^(?:关联|關聯|link|/link)(?:码|碼| code)?\s*:?\s*([\d ]{6,11})$")
 
 
 def typed_code(word: str) -> str | None:
-    """The code in a "关联 123456" command word, or None when `word` is not one."""
+    """The code in a "关联 123456" command word (`bot.messages.command_word`), or None when
+    `word` is not one. The words asking for a code are the catalogue's `link` words."""
     match = _TYPED_CODE.match(word)
     if match is None:
         return None
@@ -96,7 +77,7 @@ async def offer(turn: Turn) -> Outbound:
         turn.text("link.code", code=code, minutes=minutes),
         turn.text("link.how", code=code),
         turn.text("link.warning"),
-        options=[turn.option("menu.back", "menu")],
+        options=[turn.option("menu.back", Menu())],
     )
 
 
@@ -152,4 +133,4 @@ def _locked(turn: Turn, until: datetime, now: datetime) -> Outbound:
 
 
 def _back(turn: Turn, key: str, **params: object) -> Outbound:
-    return turn.reply(turn.text(key, **params), options=[turn.option("menu.back", "menu")])
+    return turn.reply(turn.text(key, **params), options=[turn.option("menu.back", Menu())])

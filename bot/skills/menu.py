@@ -2,26 +2,43 @@
 
 from __future__ import annotations
 
+from bot.conversation.payloads import (
+    Categories,
+    Category,
+    Handoff,
+    Languages,
+    Link,
+    Menu,
+    NewBooking,
+    Payload,
+    ReadEntry,
+    Request,
+    Status,
+    Town,
+    build,
+    option,
+)
 from bot.conversation.turn import Turn
-from bot.conversation.types import Option, Outbound
+from bot.conversation.types import Outbound
 from policies.schema import Entry
 
-# Every capability, in menu order: (catalogue key, payload). `choices.py` handles each payload.
-MAIN_MENU = (
-    ("menu.policy", "policy"),
-    ("menu.request", "request"),
-    ("menu.booking", "booking"),
-    ("menu.status", "status"),
-    ("menu.handoff", "handoff"),
-    ("menu.town", "town"),
-    ("menu.language", "language"),
-    ("menu.link", "link"),  # last: earlier items keep their digits
+# Every capability, in menu order: (catalogue key, payload). `options.py` handles each payload.
+_ITEMS: tuple[tuple[str, Payload], ...] = (
+    ("menu.policy", Categories()),
+    ("menu.request", Request()),
+    ("menu.booking", NewBooking()),
+    ("menu.status", Status()),
+    ("menu.handoff", Handoff()),
+    ("menu.town", Town()),
+    ("menu.language", Languages()),
+    ("menu.link", Link()),  # last: earlier items keep their digits
 )
+MAIN_MENU = tuple((key, build(payload)) for key, payload in _ITEMS)  # as the options carry them
 
 
 def main_menu(turn: Turn, *before: str) -> Outbound:
     turn.outcome = "menu"
-    options = [turn.option(key, payload) for key, payload in MAIN_MENU]
+    options = [turn.option(key, payload) for key, payload in _ITEMS]
     return turn.reply(*before, turn.text("menu.title"), turn.text("menu.hint"), options=options)
 
 
@@ -42,12 +59,12 @@ def categories(turn: Turn) -> Outbound:
     turn.outcome = "menu"
     present = {entry.category for entry in servable(turn)}
     options = [
-        Option(text.en if turn.english else text.zh, f"cat:{category}")
+        option(text.en if turn.english else text.zh, Category(category))
         for category, text in turn.kb.categories.items()
         if category in present
     ]
     return turn.reply(
-        turn.text("policy.choose_category"), options=[*options, turn.option("menu.back", "menu")]
+        turn.text("policy.choose_category"), options=[*options, turn.option("menu.back", Menu())]
     )
 
 
@@ -58,9 +75,9 @@ def category(turn: Turn, category_id: str) -> Outbound | None:
         return None
     turn.outcome = "menu"
     entries = servable(turn, category_id)
-    back = [turn.option("menu.policy", "policy"), turn.option("menu.back", "menu")]
+    back = [turn.option("menu.policy", Categories()), turn.option("menu.back", Menu())]
     if not entries:
         return turn.reply(turn.text("policy.empty_category"), options=back)
-    options = [Option(entry_title(turn, entry), f"entry:{entry.id}") for entry in entries]
+    options = [option(entry_title(turn, entry), ReadEntry(entry.id)) for entry in entries]
     title = names.en if turn.english else names.zh
     return turn.reply(turn.text("policy.choose_entry", category=title), options=[*options, *back])

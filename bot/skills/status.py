@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.conversation.payloads import ChangeBooking, Menu, option
 from bot.conversation.turn import Turn
 from bot.conversation.types import Option, Outbound
 from bot.flows.booking.words import visit_line
@@ -18,7 +19,7 @@ async def status(turn: Turn) -> Outbound:
     user_id, lang = turn.state.user_id, turn.state.language
     filed = await Requests(turn.session).of_user(user_id, SHOWN)
     visits = await Bookings(turn.session).of_user(user_id, SHOWN)
-    back = turn.option("menu.back", "menu")
+    back = turn.option("menu.back", Menu())
     if not filed and not visits:
         return turn.reply(turn.text("status.none"), options=[back])
     shown = Shown(lang, turn.kb, turn.settings, turn.messages)
@@ -46,16 +47,8 @@ async def status(turn: Turn) -> Outbound:
                 turn.text("status.booking", visit=line, state=turn.text(f"visit.{visit.state}"))
             )
         upcoming = [v for v in visits if v.state == "booked" and v.place.day >= turn.today]
-        for visit in upcoming[:ACTIONABLE]:
-            options.append(
-                Option(
-                    turn.text("status.move", number=visit.number), f"booking:move:{visit.number}"
-                )
-            )
-            options.append(
-                Option(
-                    turn.text("status.cancel", number=visit.number),
-                    f"booking:cancel:{visit.number}",
-                )
-            )
+        for number in [visit.number for visit in upcoming[:ACTIONABLE]]:
+            move, cancel = ChangeBooking("move", number), ChangeBooking("cancel", number)
+            options.append(option(turn.text("status.move", number=number), move))
+            options.append(option(turn.text("status.cancel", number=number), cancel))
     return turn.reply(*lines, options=[*options, back])

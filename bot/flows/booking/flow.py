@@ -9,14 +9,35 @@ when the slot filled up meanwhile the user is offered the next free one.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
-from datetime import date
-from typing import Any
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import get_args
 
 from bot.calendar.workdays import day_status
+from bot.conversation.payloads import (
+    ChangeBooking,
+    Command,
+    DayPick,
+    FlowValue,
+    Menu,
+    Payload,
+    ServicePick,
+    SlotPick,
+    StationPick,
+    Status,
+)
 from bot.conversation.turn import Turn
-from bot.conversation.types import Option, Outbound
-from bot.flows.base import Flow
+from bot.conversation.types import Outbound
+from bot.flows.base import StepFlow, chose
+from bot.flows.booking.draft import (
+    AFTER,
+    BEFORE,
+    BookingStep,
+    Draft,
+    services_for,
+    station_of,
+    stations_for,
+)
 from bot.flows.booking.places import (
     days_with_room,
     free_places,
@@ -29,126 +50,116 @@ from bot.flows.booking.words import day_label, slot_label, station_name, visit_l
 from bot.flows.request.fields import Invalid, normalise, parse_date
 from bot.skills.menu import main_menu
 from policies.schema import Station
-from storage.repositories.bookings import Bookings, Contact, Place
+from storage.repositories.bookings import Bookings, Contact, Visit
+from storage.repositories.conversations import ConversationState
 
 log = logging.getLogger(__name__)
 
 DAYS_OFFERED = 6
-YES = frozenset({"确认", "确定", "是", "对", "好", "好的", "可以", "yes", "ok", "confirm"})
 
 
-@dataclass
-class Draft:
-    """The booking being put together (or the one being moved or cancelled)."""
-
-    service: str = ""
-    station: str = ""
-    day: str = ""  # ISO date
-    slot: str = ""
-    asked_station: bool = False  # a single candidate station is not asked; back skips it
-    moving: str = ""  # number of the booking being moved
-    cancelling: str = ""  # number of the booking being cancelled
-
-    @classmethod
-    def from_state(cls, values: dict[str, Any]) -> Draft:
-        known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
-        return cls(**known)
-
-    @property
-    def place(self) -> Place:
-        return Place(self.station, date.fromisoformat(self.day), self.slot)
-
-
-class BookingFlow(Flow):
+class BookingFlow(StepFlow[BookingStep]):
     name = "booking"
-    steps = ("service", "station", "day", "slot", "confirm", "cancel")
+    steps = get_args(BookingStep)
 
-    async def start(self, turn: Turn, argument: str = "") -> list[Outbound]:
+    async def start(self, turn: Turn, picked: Payload | None = None) -> list[Outbound]:
+        """A new booking; cancelling or moving one of the user's own when `picked` says so."""
         turn.state.flow, turn.state.values = self.name, {}
-        action, _, number = argument.partition(":")
-        if action in ("cancel", "move"):
-            visit = await Bookings(turn.session).get(number)
-            if visit is None or visit.user_id != turn.state.user_id or visit.state != "booked":
-                turn.state.leave_flow()
-                return [main_menu(turn, turn.text("booking.not_yours"))]
-            draft = Draft(visit.service, visit.place.station_id)
-            if action == "cancel":
-                draft.cancelling = number
-                return await self._to(turn, draft, "cancel")
-            draft.moving = number
-            return await self._to(turn, draft, "day")
-        return await self._to(turn, Draft(), "service")
+        if not isinstance(picked, ChangeBooking):
+            return await self._to(turn, Draft(), "service")
+        visit = await Bookings(turn.session).get(picked.number)
+        if visit is None or visit.user_id != turn.state.user_id or visit.state != "booked":
+            turn.state.leave_flow()
+            return [main_menu(turn, turn.text("booking.not_yours"))]
+        draft = Draft(visit.service, visit.place.station_id, number=picked.number)
+        return await self._to(turn, draft, "cancel" if picked.action == "cancel" else "move_day")
 
-    async def prompt(self, turn: Turn, step: str) -> list[Outbound]:
+    def upgrade(self, state: ConversationState) -> None:
+        # Before moving had steps of its own, a move took the new-booking steps with `moving`
+        # set; a cancel kept its number in `cancelling`.
+        moving, cancelling = state.values.pop("moving", ""), state.values.pop("cancelling", "")
+        if moving and state.step in ("day", "slot", "confirm"):
+            state.step = f"move_{state.step}"
+        if moving or cancelling:
+            state.values["number"] = moving or cancelling
+
+    async def prompt(self, turn: Turn, step: BookingStep) -> list[Outbound]:
         return [await self._ask(turn, Draft.from_state(turn.state.values), step)]
 
     async def handle(
-        self, turn: Turn, step: str, text: str | None, picked: str | None
+        self, turn: Turn, step: BookingStep, text: str | None, picked: FlowValue | None
     ) -> list[Outbound]:
         draft = Draft.from_state(turn.state.values)
         typed = normalise(text or "")
         if step == "service":
-            services = self._services(turn)
-            chosen = _pick(picked, "v:", typed, services)
-            if chosen is None:
-                return [await self._ask(turn, draft, step, turn.text("booking.pick_service"))]
-            draft.service = chosen
-            stations = self._stations(turn, chosen)
-            if len(stations) == 1:
-                draft.station, draft.asked_station = stations[0].id, False
-                return await self._to(turn, draft, "day")
-            draft.asked_station = True
-            return await self._to(turn, draft, "station")
+            return await self._service(turn, draft, picked, typed)
         if step == "station":
-            ids = [s.id for s in self._stations(turn, draft.service)]
-            names = {station_name(turn.kb, "zh", i): i for i in ids}
-            chosen = _pick(picked, "st:", typed, ids) or names.get(typed)
-            if chosen is None:
-                return [await self._ask(turn, draft, step, turn.text("booking.pick_station"))]
-            draft.station = chosen
-            return await self._to(turn, draft, "day")
-        if step == "day":
-            return await self._day(turn, draft, picked, typed)
-        if step == "slot":
-            station = self._station(turn, draft)
-            chosen = _pick(picked, "sl:", typed, station.slots) if station else None
-            if chosen is None:
-                return [await self._ask(turn, draft, step, turn.text("booking.pick_slot"))]
-            draft.slot = chosen
-            return await self._to(turn, draft, "confirm")
-        if step == "confirm":
-            if picked == "confirm" or typed.lower() in YES:
-                return await self._book(turn, draft)
+            return await self._at_station(turn, draft, picked, typed)
+        if step in ("day", "move_day"):
+            return await self._day(turn, draft, step, picked, typed)
+        if step in ("slot", "move_slot"):
+            return await self._slot(turn, draft, step, picked, typed)
+        if not chose(turn, text, picked, "confirm", "confirm"):
             return [await self._ask(turn, draft, step, turn.text("booking.confirm_again"))]
-        if picked == "confirm" or typed.lower() in YES:  # step == "cancel"
+        if step == "cancel":
             return await self._cancel(turn, draft)
-        return [await self._ask(turn, draft, step, turn.text("booking.confirm_again"))]
+        return await self._book(turn, draft, step)
 
-    async def back(self, turn: Turn, step: str) -> list[Outbound]:
+    async def back(self, turn: Turn, step: BookingStep) -> list[Outbound]:
         draft = Draft.from_state(turn.state.values)
-        previous = {
-            "station": "service",
-            "day": "station" if draft.asked_station else "service",
-            "slot": "day",
-            "confirm": "slot",
-        }.get(step)
-        if previous is None or (draft.moving and previous in ("station", "service")):
+        previous = BEFORE.get(step)
+        if step == "day":
+            previous = "station" if draft.asked_station else "service"
+        if previous is None:  # the first step of its path
             turn.state.leave_flow()
             return [main_menu(turn)]
         return await self._to(turn, draft, previous)
 
-    async def _day(
-        self, turn: Turn, draft: Draft, picked: str | None, typed: str
+    async def _service(
+        self, turn: Turn, draft: Draft, picked: FlowValue | None, typed: str
     ) -> list[Outbound]:
-        station = self._station(turn, draft)
+        services = services_for(turn)
+        service = picked.service if isinstance(picked, ServicePick) else None
+        chosen = _chosen(service, typed, services)
+        if chosen is None:
+            return [await self._ask(turn, draft, "service", turn.text("booking.pick_service"))]
+        draft.service = chosen
+        stations = stations_for(turn, chosen)
+        if len(stations) == 1:
+            draft.station, draft.asked_station = stations[0].id, False
+            return await self._to(turn, draft, "day")
+        draft.asked_station = True
+        return await self._to(turn, draft, "station")
+
+    async def _at_station(
+        self, turn: Turn, draft: Draft, picked: FlowValue | None, typed: str
+    ) -> list[Outbound]:
+        ids = [s.id for s in stations_for(turn, draft.service)]
+        names = {station_name(turn.kb, "zh", i): i for i in ids}
+        station = picked.station_id if isinstance(picked, StationPick) else None
+        chosen = _chosen(station, typed, ids) or names.get(typed)
+        if chosen is None:
+            return [await self._ask(turn, draft, "station", turn.text("booking.pick_station"))]
+        draft.station = chosen
+        return await self._to(turn, draft, "day")
+
+    async def _day(
+        self,
+        turn: Turn,
+        draft: Draft,
+        step: BookingStep,
+        picked: FlowValue | None,
+        typed: str,
+    ) -> list[Outbound]:
+        station = station_of(turn, draft)
         if station is None:
             return await self._to(turn, Draft(), "service")
-        if picked and picked.startswith("d:"):
-            day: date | Invalid | None = date.fromisoformat(picked[2:])
+        if isinstance(picked, DayPick):
+            day: date | Invalid | None = picked.day
         else:
             day = parse_date(typed, turn.today) if typed else None
         if day is None or isinstance(day, Invalid):
-            return [await self._ask(turn, draft, "day", turn.text("booking.pick_day"))]
+            return [await self._ask(turn, draft, step, turn.text("booking.pick_day"))]
         problem = self._closed(turn, day)
         if problem is None:
             free = await free_places(turn.session, station, day, day)
@@ -157,9 +168,25 @@ class BookingFlow(Flow):
                     "booking.day_full", day=day_label(turn.messages, turn.state.language, day)
                 )
         if problem is not None:
-            return [await self._ask(turn, draft, "day", problem)]
+            return [await self._ask(turn, draft, step, problem)]
         draft.day = day.isoformat()
-        return await self._to(turn, draft, "slot")
+        return await self._to(turn, draft, AFTER[step])
+
+    async def _slot(
+        self,
+        turn: Turn,
+        draft: Draft,
+        step: BookingStep,
+        picked: FlowValue | None,
+        typed: str,
+    ) -> list[Outbound]:
+        station = station_of(turn, draft)
+        slot = picked.slot if isinstance(picked, SlotPick) else None
+        chosen = _chosen(slot, typed, station.slots) if station else None
+        if chosen is None:
+            return [await self._ask(turn, draft, step, turn.text("booking.pick_slot"))]
+        draft.slot = chosen
+        return await self._to(turn, draft, AFTER[step])
 
     def _closed(self, turn: Turn, day: date) -> str | None:
         """Why `day` cannot be booked, or None."""
@@ -171,74 +198,81 @@ class BookingFlow(Flow):
             return turn.text("booking.out_of_range", day=shown)
         return None
 
-    async def _book(self, turn: Turn, draft: Draft) -> list[Outbound]:
-        station = self._station(turn, draft)
+    async def _book(self, turn: Turn, draft: Draft, step: BookingStep) -> list[Outbound]:
+        """Confirmed: take the place (a new booking at `confirm`, a move at `move_confirm`)."""
+        station = station_of(turn, draft)
         if station is None or not draft.day or not draft.slot:
             return await self._to(turn, Draft(), "service")
-        place = draft.place
-        bookings = Bookings(turn.session)
-        when = remind_at(place.day, turn.settings.reminder_hour, now_on(turn.today))
-        if draft.moving:
+        when = remind_at(draft.place.day, turn.settings.reminder_hour, now_on(turn.today))
+        if step == "move_confirm":
             try:
-                visit = await bookings.move(
-                    draft.moving, turn.state.user_id, place, station.booking_capacity, when
+                visit = await Bookings(turn.session).move(
+                    draft.number, turn.state.user_id, draft.place, station.booking_capacity, when
                 )
             except LookupError:
                 turn.state.leave_flow()
                 return [main_menu(turn, turn.text("booking.not_yours"))]
+            done = "booking.moved"
         else:
-            key = turn.inbound.key
-            contact = Contact(
-                turn.state.user_id, turn.state.language, key.channel, key.chat_id, key.user_id
-            )
-            visit = await bookings.book(
-                place,
-                station.booking_capacity,
-                number_prefix=f"{turn.settings.number_prefix}Y",
-                service=draft.service,
-                contact=contact,
-                remind_at=when,
-            )
+            visit = await self._book_new(turn, draft, station, when)
+            done = "booking.booked"
         if visit is None:
-            return await self._full(turn, draft, station, place)
+            return await self._full(turn, draft, station, step)
         log.info(
-            "booking made" if not draft.moving else "booking moved",
-            extra={"number": visit.number, "station": station.id, "day": place.day.isoformat()},
+            "booking moved" if step == "move_confirm" else "booking made",
+            extra={"number": visit.number, "station": station.id, "day": draft.day},
         )
         turn.state.leave_flow()
         turn.outcome = "booking"
         line = visit_line(turn.messages, turn.kb, turn.state.language, visit)
-        done = "booking.moved" if draft.moving else "booking.booked"
         return [
             turn.reply(
                 turn.text(done, number=visit.number),
                 line,
                 turn.text("booking.after"),
-                options=[turn.option("menu.status", "status"), turn.option("menu.back", "menu")],
+                options=[turn.option("menu.status", Status()), turn.option("menu.back", Menu())],
             )
         ]
 
+    async def _book_new(
+        self, turn: Turn, draft: Draft, station: Station, when: datetime | None
+    ) -> Visit | None:
+        key = turn.inbound.key
+        contact = Contact(
+            turn.state.user_id, turn.state.language, key.channel, key.chat_id, key.user_id
+        )
+        return await Bookings(turn.session).book(
+            draft.place,
+            station.booking_capacity,
+            number_prefix=f"{turn.settings.number_prefix}Y",
+            service=draft.service,
+            contact=contact,
+            remind_at=when,
+        )
+
     async def _full(
-        self, turn: Turn, draft: Draft, station: Station, place: Place
+        self, turn: Turn, draft: Draft, station: Station, step: BookingStep
     ) -> list[Outbound]:
-        """The slot filled up meanwhile: offer the next free place, ready to confirm."""
+        """The slot filled up meanwhile: offer the next free place, ready to confirm (`step`)."""
         turn.outcome = "booking_full"
-        lang = turn.state.language
+        lang, place = turn.state.language, draft.place
         full = turn.text(
             "booking.full",
             day=day_label(turn.messages, lang, place.day),
             slot=slot_label(turn.messages, lang, place.slot),
         )
         offer = await next_free(turn.session, station, place, turn.today)
-        if offer is None:
-            return [await self._ask(turn, draft, "day", full, turn.text("booking.none_free"))]
+        if offer is None:  # nothing later is free: another day, then
+            day_step: BookingStep = "move_day" if step == "move_confirm" else "day"
+            turn.state.step = day_step
+            return [await self._ask(turn, draft, day_step, full, turn.text("booking.none_free"))]
         draft.day, draft.slot = offer.day.isoformat(), offer.slot
         turn.state.values = asdict(draft)
-        turn.state.step = "confirm"
-        return [await self._ask(turn, draft, "confirm", full, turn.text("booking.next_free"))]
+        turn.state.step = step
+        return [await self._ask(turn, draft, step, full, turn.text("booking.next_free"))]
 
     async def _cancel(self, turn: Turn, draft: Draft) -> list[Outbound]:
-        visit = await Bookings(turn.session).cancel_own(draft.cancelling, turn.state.user_id)
+        visit = await Bookings(turn.session).cancel_own(draft.number, turn.state.user_id)
         turn.state.leave_flow()
         if visit is None:
             return [main_menu(turn, turn.text("booking.not_yours"))]
@@ -246,110 +280,109 @@ class BookingFlow(Flow):
         turn.outcome = "booking_cancelled"
         return [main_menu(turn, turn.text("booking.cancelled", number=visit.number))]
 
-    async def _to(self, turn: Turn, draft: Draft, step: str) -> list[Outbound]:
+    async def _to(self, turn: Turn, draft: Draft, step: BookingStep) -> list[Outbound]:
         turn.state.values = asdict(draft)
         return await self.go(turn, step)
 
-    async def _ask(self, turn: Turn, draft: Draft, step: str, *before: str) -> Outbound:
-        lang = turn.state.language
-        options: list[Option] = []
+    async def _ask(self, turn: Turn, draft: Draft, step: BookingStep, *before: str) -> Outbound:
+        """The question of `step`, after the `before` lines (what was wrong, what happened)."""
         if step == "service":
-            lines = [turn.text("booking.ask_service")]
-            options = [self.option(s, f"v:{s}") for s in self._services(turn)]
-            if not options:
-                turn.state.leave_flow()
-                return main_menu(turn, *before, turn.text("booking.nowhere"))
-            if turn.state.station_id is None:
-                lines.append(turn.text("booking.set_town"))
-        elif step == "station":
-            lines = [turn.text("booking.ask_station", service=draft.service)]
-            options = [
-                self.option(station_name(turn.kb, lang, s.id), f"st:{s.id}")
-                for s in self._stations(turn, draft.service)
-            ]
-        elif step == "day":
-            station = self._station(turn, draft)
-            days = (
-                await days_with_room(turn.session, station, turn.today, DAYS_OFFERED)
-                if station
-                else []
-            )
-            lines = [
-                turn.text("booking.ask_day", station=station_name(turn.kb, lang, draft.station))
-            ]
-            if not days:
-                lines.append(turn.text("booking.none_free"))
-            options = [
-                self.option(day_label(turn.messages, lang, d), f"d:{d.isoformat()}") for d in days
-            ]
-        elif step == "slot":
-            station = self._station(turn, draft)
-            day = date.fromisoformat(draft.day)
-            free = await free_places(turn.session, station, day, day) if station else {}
-            lines = [turn.text("booking.ask_slot", day=day_label(turn.messages, lang, day))]
-            options = [
-                self.option(
-                    turn.text(
-                        "booking.slot_free", slot=slot_label(turn.messages, lang, p.slot), free=n
-                    ),
-                    f"sl:{p.slot}",
-                )
-                for p, n in free.items()
-            ]
-        elif step == "confirm":
-            lines = [
-                turn.text(
-                    "booking.summary_move" if draft.moving else "booking.summary",
-                    number=draft.moving,
-                ),
-                turn.text("booking.summary_service", service=draft.service),
-                turn.text(
-                    "booking.summary_station", station=station_name(turn.kb, lang, draft.station)
-                ),
-                turn.text(
-                    "booking.summary_when",
-                    day=day_label(turn.messages, lang, date.fromisoformat(draft.day)),
-                    slot=slot_label(turn.messages, lang, draft.slot),
-                ),
-                turn.text("booking.no_hours"),
-            ]
-            options = [self.option(turn.text("booking.confirm"), "confirm")]
-        else:  # cancel
-            visit = await Bookings(turn.session).get(draft.cancelling)
-            shown = visit_line(turn.messages, turn.kb, lang, visit) if visit else draft.cancelling
-            lines = [turn.text("booking.ask_cancel"), shown]
-            options = [self.option(turn.text("booking.confirm_cancel"), "confirm")]
-            return turn.reply(
-                *before, *lines, options=[*options, *self.navigation(turn, back=False)]
-            )
+            return self._ask_service(turn, before)
+        if step == "station":
+            return self._ask_station(turn, draft, before)
+        if step in ("day", "move_day"):
+            return await self._ask_day(turn, draft, before)
+        if step in ("slot", "move_slot"):
+            return await self._ask_slot(turn, draft, before)
+        if step == "cancel":
+            return await self._ask_cancel(turn, draft, before)
+        heading = (
+            turn.text("booking.summary_move", number=draft.number)
+            if step == "move_confirm"
+            else turn.text("booking.summary")
+        )
+        return self._ask_confirm(turn, draft, heading, before)
+
+    def _ask_service(self, turn: Turn, before: tuple[str, ...]) -> Outbound:
+        options = [self.option(s, ServicePick(s)) for s in services_for(turn)]
+        if not options:
+            turn.state.leave_flow()
+            return main_menu(turn, *before, turn.text("booking.nowhere"))
+        lines = [turn.text("booking.ask_service")]
+        if turn.state.station_id is None:
+            lines.append(turn.text("booking.set_town"))
         return turn.reply(*before, *lines, options=[*options, *self.navigation(turn)])
 
-    def _stations(self, turn: Turn, service: str | None = None) -> list[Station]:
-        """Where the user can book: their own station and those above it (all stations when
-        we do not know their town), each taking bookings for `service`."""
-        if turn.state.station_id:
-            candidates = turn.kb.chain(turn.state.station_id)
-        else:
-            candidates = list(turn.kb.stations)
-        return [
-            s for s in candidates if s.takes_bookings and (service is None or service in s.services)
+    def _ask_station(self, turn: Turn, draft: Draft, before: tuple[str, ...]) -> Outbound:
+        lang = turn.state.language
+        options = [
+            self.option(station_name(turn.kb, lang, s.id), StationPick(s.id))
+            for s in stations_for(turn, draft.service)
         ]
+        question = turn.text("booking.ask_station", service=draft.service)
+        return turn.reply(*before, question, options=[*options, *self.navigation(turn)])
 
-    def _services(self, turn: Turn) -> list[str]:
-        services: list[str] = []
-        for station in self._stations(turn):
-            services += [s for s in station.services if s not in services]
-        return services
+    async def _ask_day(self, turn: Turn, draft: Draft, before: tuple[str, ...]) -> Outbound:
+        lang, station = turn.state.language, station_of(turn, draft)
+        days = (
+            await days_with_room(turn.session, station, turn.today, DAYS_OFFERED) if station else []
+        )
+        lines = [turn.text("booking.ask_day", station=station_name(turn.kb, lang, draft.station))]
+        if not days:
+            lines.append(turn.text("booking.none_free"))
+        options = [self.option(day_label(turn.messages, lang, d), DayPick(d)) for d in days]
+        return turn.reply(*before, *lines, options=[*options, *self.navigation(turn)])
 
-    def _station(self, turn: Turn, draft: Draft) -> Station | None:
-        station = turn.kb.station(draft.station) if draft.station else None
-        return station if station is not None and station.takes_bookings else None
+    async def _ask_slot(self, turn: Turn, draft: Draft, before: tuple[str, ...]) -> Outbound:
+        lang, station = turn.state.language, station_of(turn, draft)
+        day = date.fromisoformat(draft.day)
+        free = await free_places(turn.session, station, day, day) if station else {}
+        options = [
+            self.option(
+                turn.text(
+                    "booking.slot_free", slot=slot_label(turn.messages, lang, p.slot), free=n
+                ),
+                SlotPick(p.slot),
+            )
+            for p, n in free.items()
+        ]
+        question = turn.text("booking.ask_slot", day=day_label(turn.messages, lang, day))
+        return turn.reply(*before, question, options=[*options, *self.navigation(turn)])
+
+    def _ask_confirm(
+        self, turn: Turn, draft: Draft, heading: str, before: tuple[str, ...]
+    ) -> Outbound:
+        lang = turn.state.language
+        lines = [
+            heading,
+            turn.text("booking.summary_service", service=draft.service),
+            turn.text(
+                "booking.summary_station", station=station_name(turn.kb, lang, draft.station)
+            ),
+            turn.text(
+                "booking.summary_when",
+                day=day_label(turn.messages, lang, date.fromisoformat(draft.day)),
+                slot=slot_label(turn.messages, lang, draft.slot),
+            ),
+            turn.text("booking.no_hours"),
+        ]
+        options = [self.option(turn.text("booking.confirm"), Command("confirm"))]
+        return turn.reply(*before, *lines, options=[*options, *self.navigation(turn)])
+
+    async def _ask_cancel(self, turn: Turn, draft: Draft, before: tuple[str, ...]) -> Outbound:
+        visit = await Bookings(turn.session).get(draft.number)
+        lang = turn.state.language
+        shown = visit_line(turn.messages, turn.kb, lang, visit) if visit else draft.number
+        options = [
+            self.option(turn.text("booking.confirm_cancel"), Command("confirm")),
+            *self.navigation(turn, back=False),
+        ]
+        return turn.reply(*before, turn.text("booking.ask_cancel"), shown, options=options)
 
 
-def _pick(picked: str | None, prefix: str, typed: str, allowed: list[str]) -> str | None:
-    """The picked option's value (`prefix` + value), or an allowed value typed out."""
-    if picked is not None and picked.startswith(prefix):
-        value = picked[len(prefix) :]
-        return value if value in allowed else None
+def _chosen(picked: str | None, typed: str, allowed: list[str]) -> str | None:
+    """The picked option's value if allowed, or an allowed value typed out."""
+    if picked is not None:
+        return picked if picked in allowed else None
     lowered = typed.lower()
     return next((a for a in allowed if lowered and lowered == a.lower()), None)
