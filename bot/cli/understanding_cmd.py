@@ -18,7 +18,7 @@ from bot.config import Settings, get_settings
 from bot.conversation.knowledge import Knowledge
 from bot.conversation.types import ConversationKey, Inbound, Outbound
 from intents.decision import Answer, Clarify, Decision, Intent
-from intents.evaluate import evaluate, label, load_cases
+from intents.evaluate import OUTCOMES, Report, evaluate, label, load_cases
 from intents.understand import Explanation
 from policies.errors import PolicyValidationError
 from storage import migrate
@@ -75,6 +75,26 @@ async def user_replies(settings: Settings, knowledge: Knowledge, question: str) 
             return await engine.handle(Inbound(key, "ask-1", text=question))
         finally:
             await database.dispose()
+
+
+def _why(explanation: Explanation) -> list[str]:
+    """What the question is about and why it was declined: the lines before the scores."""
+    decision = explanation.decision
+    lines = []
+    if explanation.romanised:
+        lines.append(f"romanised: {explanation.romanised}")
+    if explanation.terms:
+        head = f"   head: {explanation.head}" if explanation.head else ""
+        lines.append(f"key terms: {' · '.join(explanation.terms)}{head}")
+    unexplained = getattr(decision, "unexplained", ())
+    if unexplained:
+        lines.append(f"unexplained by any entry: {' · '.join(unexplained)}")
+    office = getattr(decision, "office", None)
+    if office is not None:
+        lines.append(f"office: {office.zh} / {office.en}")
+    for reason, (score, cues) in explanation.safety.items():
+        lines.append(f"safety: {reason} {score:.1f} ({', '.join(cues[:4])})")
+    return lines
 
 
 def _explain_table(explanation: Explanation) -> Table:
@@ -142,6 +162,8 @@ def register(app: typer.Typer) -> None:
         if explain:
             explanation = understanding.explain(question)
             out.print(f"decision: {explanation.decision}", markup=False)
+            for line in _why(explanation):
+                out.print(line, markup=False, highlight=False)
             out.print(_explain_table(explanation))
 
     @app.command("eval")
@@ -155,23 +177,34 @@ def register(app: typer.Typer) -> None:
             ),
         ],
         policies: Annotated[Path | None, typer.Option(help="Policies folder to use.")] = None,
+        split: Annotated[
+            str | None,
+            typer.Option(
+                help="Only the items of this split (tune or measure), for files that have "
+                "`split:`; a measure split prints figures only."
+            ),
+        ] = None,
+        misses: Annotated[
+            bool,
+            typer.Option(
+                help="List every miss (off by default for a measure split, whose questions "
+                "must not be read one by one)."
+            ),
+        ] = True,
     ) -> None:
-        """Score understanding on an evaluation file and list every miss. 评估理解准确率。"""
+        """Score understanding on an evaluation file: figures, confusion by kind, misses. 评估理解准确率。"""
         understanding = _knowledge(policies).understanding
-        report = evaluate(understanding, load_cases(file))
-        for outcome in report.misses:
-            tag = "[red]WRONG[/red]" if outcome.wrong else "[yellow]miss[/yellow] "
-            want = " / ".join(outcome.case.expect)
-            out.print(f"{tag} {outcome.case.question}  want {want}  got {label(outcome.decision)}")
-        table = Table(title=f"{file} ({len(report.outcomes)} questions)")
-        table.add_column("measure")
-        table.add_column("value", justify="right")
-        table.add_row("accuracy", f"{report.accuracy:.3f}")
-        table.add_row("accuracy counting clarifications", f"{report.accuracy_with_clarify:.3f}")
-        table.add_row("wrong answers", f"{report.wrong_rate:.3f}")
-        table.add_row("out-of-scope abstention", f"{report.abstention:.3f}")
-        table.add_row("@human recall", f"{report.human_recall:.3f}")
-        out.print(table)
+        report = evaluate(understanding, load_cases(file, split=split))
+        if misses and split != "measure":
+            for outcome in report.misses:
+                tag = "[red]WRONG[/red]" if outcome.wrong else "[yellow]miss[/yellow] "
+                want = " / ".join(outcome.case.expect)
+                got = label(outcome.decision)
+                out.print(f"{tag} {outcome.case.question}  want {want}  got {got}")
+        shown = f"{file}, split {split}" if split else str(file)
+        out.print(_figures(report, f"{shown} ({len(report.outcomes)} questions)"))
+        if any(o.case.kind for o in report.outcomes):
+            out.print(_by_kind(report))
 
     @app.command()
     def bench(
@@ -186,3 +219,31 @@ def register(app: typer.Typer) -> None:
         figures = run_all(quick=quick, console=err)
         if json_out:
             sys.stdout.write(json.dumps(figures, ensure_ascii=False) + "\n")
+
+
+def _figures(report: Report, title: str) -> Table:
+    table = Table(title=title)
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("accuracy", f"{report.accuracy:.3f}")
+    table.add_row("accuracy counting clarifications", f"{report.accuracy_with_clarify:.3f}")
+    table.add_row("wrong answers", f"{report.wrong_rate:.3f}")
+    table.add_row("out-of-scope abstention", f"{report.abstention:.3f}")
+    table.add_row("@human recall", f"{report.human_recall:.3f}")
+    return table
+
+
+def _by_kind(report: Report) -> Table:
+    """Where each kind of question ended up (a row per kind), with its accuracy and wrong rate."""
+    table = Table(title="by kind")
+    table.add_column("kind", no_wrap=True)
+    for outcome in OUTCOMES:
+        table.add_column(outcome, justify="right")
+    table.add_column("accuracy", justify="right")
+    table.add_column("wrong", justify="right")
+    kinds = report.by_kind()
+    for kind, counts in report.confusion().items():
+        row = kinds[kind]
+        cells = [str(counts[o]) for o in OUTCOMES]
+        table.add_row(kind or "-", *cells, f"{row.accuracy:.3f}", f"{row.wrong_rate:.3f}")
+    return table

@@ -62,9 +62,18 @@ async def intent(turn: Turn, decision: Intent) -> Outbound:
         back = turn.option("menu.back", Menu())
         reply, outcome = turn.reply(turn.text("thanks"), options=[back]), "intent:thanks"
     elif name == "@out_of_scope":
-        reply, outcome = main_menu(turn, turn.text("out_of_scope")), "intent:out_of_scope"
+        reply, outcome = main_menu(turn, _declined(turn, decision)), "intent:out_of_scope"
     else:
         log.warning("understanding returned an intent the engine does not know: %s", name)
         reply, outcome = main_menu(turn), "intent:unknown"
     turn.outcome = outcome
     return reply
+
+
+def _declined(turn: Turn, decision: Intent) -> str:
+    """Why we do not answer, and where to ask instead when the question's subject belongs to
+    another office (household registration, medical insurance…): never a number or address."""
+    if decision.office is None:
+        return turn.text("out_of_scope")
+    office = decision.office.en if turn.english else decision.office.zh
+    return turn.text("out_of_scope_office", office=office)

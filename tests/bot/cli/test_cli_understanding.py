@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -74,3 +75,28 @@ def test_every_command_has_help() -> None:
         code, output = run(*command, "--help")
         assert code == 0, command
         assert "Usage" in output
+
+
+def test_ask_explain_says_why_a_question_was_declined() -> None:
+    code, output = run("ask", "--explain", "补办身份证要带什么")
+    assert code == 0
+    assert "unexplained by any entry: 身份证" in output
+    assert "office: " in output and "派出所" in output
+
+
+def test_eval_by_kind_and_a_measure_split_shows_no_questions(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        "- {q: 优待证怎么办理, expect: preferential.card, kind: plain, split: tune}\n"
+        "- {q: 补办身份证要带什么, expect: '@out_of_scope', kind: offtopic, split: measure}\n"
+        "- {q: 今天股票涨了吗, expect: preferential.card, kind: offtopic, split: measure}\n",
+        encoding="utf-8",
+    )
+    code, output = run("eval", str(cases))
+    assert code == 0
+    assert "by kind" in output and "plain" in output and "offtopic" in output
+    assert "今天股票涨了吗" in output  # a miss, listed for a file without a split
+    code, output = run("eval", str(cases), "--split", "measure")
+    assert code == 0
+    assert "(2 questions)" in output
+    assert "今天股票涨了吗" not in output and "补办身份证" not in output
