@@ -6,7 +6,7 @@
      │                             written; `replies` tell the user, the caller answers 503
      ├── KnowledgeUnavailable   -- no valid knowledge base to start with; `problems` say where
      ├── PersonalDataUnreadable -- a sealed ID number does not open with this server's data
-     │                             key (`bot/personal.py`); VETBOT_DATA_KEY changed
+     │                             key (`bot/privacy/sealing.py`); VETBOT_DATA_KEY changed
      └── StaffActionError       -- a staff console action that cannot be done (`bot/staff`)
           ├── NotVisible        -- no such ticket, or not one this staff member sees (404)
           └── ActionRefused     -- not in this state or not by this member; `key` names the

@@ -1,7 +1,7 @@
 """The engine: one inbound message in, the replies out, with the turn committed in between.
 
     lock the conversation (in this process) → open a transaction → read the state (row-locked
-    against other processes) → a duplicate returns the stored replies → the dialogue decides →
+    against other processes) → a duplicate returns the stored replies → the route decides →
     state, message log and dedupe key are written → commit → replies are returned.
 
 If the database is unavailable nothing is written and `TryAgainLater` carries a polite reply;
@@ -29,7 +29,7 @@ from bot.conversation.types import Inbound, Outbound
 from bot.errors import TryAgainLater
 from bot.messages import Catalogue, catalogue
 from bot.observe.metrics import Metrics
-from bot.privacy.masking import mask_id_numbers
+from bot.privacy.masking import mask, mask_id_numbers
 from intents.decision import Decision
 from storage.database import Database
 from storage.errors import StorageUnavailable
@@ -127,6 +127,8 @@ class Engine:
             offered = next((r.options for r in reversed(replies) if r.options), ())
             state.options = [(option.label, option.payload) for option in offered]
             now = utcnow()
+            if turn.logged_as is not None:
+                shown = turn.logged_as
             logged = [Logged("in", turn.for_log(shown), now, payload=inbound.payload)]
             logged += [
                 Logged(
@@ -174,11 +176,12 @@ def _control(ch: str) -> bool:
 def _shown(inbound: Inbound, state: ConversationState) -> str:
     """What the user's message looks like in the log: a picked button shows as its label.
 
-    ID numbers are masked: they are encrypted at rest, and the log is at rest too.
+    ID numbers are masked: they are encrypted at rest, and the log is at rest too. A shared
+    contact is masked whole: it is nothing but a phone number.
     """
     if inbound.payload is None:
         if inbound.text is None and inbound.contact is not None:
-            return f"📱 {inbound.contact.phone}"
+            return f"📱 {mask(inbound.contact.phone)}"
         return mask_id_numbers(inbound.text or "")
     labels = {payload: label for label, payload in state.options}
     return labels.get(inbound.payload, inbound.payload)
