@@ -1,7 +1,13 @@
-"""Score understanding against an evaluation file (the format of shared/eval/dev.yaml)."""
+"""Score understanding against an evaluation file (the format of shared/eval/dev.yaml).
+
+Items may carry `kind:` (plain, typo, letter, anger, offtopic…), reported one by one, and
+`split:` (tune / measure): `load_cases(path, split="measure")` keeps one split, so a set whose
+measure half is never tuned on can still be scored.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,11 +17,23 @@ from intents.decision import Answer, Clarify, Decision, Fallback, Intent
 from intents.examples import HUMAN, OUT_OF_SCOPE
 from intents.understand import Understanding
 
+# What one outcome amounts to, the columns of `Report.confusion` in this order.
+OUTCOMES = (
+    "right",  # answered or recognised as expected
+    "clarify_right",  # offered a choice that includes a right entry
+    "clarify_other",  # offered a choice without one
+    "wrong",  # a confident answer with an entry not expected
+    "declined",  # @out_of_scope, or fallback, where something else was expected
+    "other_intent",  # another conversation intent ('@human' for a policy question…)
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Case:
     question: str
     expect: tuple[str, ...]
+    kind: str = ""
+    split: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +43,21 @@ class Outcome:
     correct: bool  # answered (or recognised the intent) right
     covered: bool  # correct, or a clarification that offers a right entry
     wrong: bool  # answered confidently with something not expected
+
+    @property
+    def outcome(self) -> str:
+        """The column of the confusion table this falls in (OUTCOMES)."""
+        if self.correct:
+            return "right"
+        if isinstance(self.decision, Clarify):
+            return "clarify_right" if self.covered else "clarify_other"
+        if self.wrong:
+            return "wrong"
+        if isinstance(self.decision, Fallback) or (
+            isinstance(self.decision, Intent) and self.decision.name == OUT_OF_SCOPE
+        ):
+            return "declined"
+        return "other_intent"
 
 
 @dataclass
@@ -67,15 +100,35 @@ class Report:
     def misses(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.correct]
 
+    def by_kind(self) -> dict[str, Report]:
+        """One report per `kind:` ('' for items without one), in order of first appearance."""
+        kinds: dict[str, Report] = {}
+        for outcome in self.outcomes:
+            kinds.setdefault(outcome.case.kind, Report()).outcomes.append(outcome)
+        return kinds
 
-def load_cases(path: Path) -> list[Case]:
+    def confusion(self) -> dict[str, dict[str, int]]:
+        """kind -> outcome (OUTCOMES) -> count: where each kind of question ends up."""
+        table = {}
+        for kind, report in self.by_kind().items():
+            counts = Counter(o.outcome for o in report.outcomes)
+            table[kind] = {name: counts.get(name, 0) for name in OUTCOMES}
+        return table
+
+
+def load_cases(path: Path, split: str | None = None) -> list[Case]:
+    """The items of an evaluation file; with `split`, only the items of that split."""
     with path.open(encoding="utf-8") as handle:
         items = yaml.safe_load(handle) or []
     cases = []
     for item in items:
+        if split is not None and str(item.get("split", "")) != split:
+            continue
         expect = item["expect"]
-        expected = tuple(expect) if isinstance(expect, list) else (str(expect),)
-        cases.append(Case(str(item["q"]), expected))
+        expected = tuple(str(e) for e in expect) if isinstance(expect, list) else (str(expect),)
+        cases.append(
+            Case(str(item["q"]), expected, str(item.get("kind", "")), str(item.get("split", "")))
+        )
     return cases
 
 

@@ -1,15 +1,16 @@
 """The example phrasings that teach understanding what is not a policy entry: conversation
-intents (`intents.yaml`), everyday off-topic questions (`out_of_scope.yaml`) and the phrases
-that always need a person (`safety.yaml`)."""
+intents (`intents.yaml`) and everyday questions outside veterans' affairs with the office each
+belongs to (`out_of_scope.yaml`). The phrases that need a person are read by intents.safety."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from intents.normalize import normalize_keeping_places
+from intents.decision import Office
+from intents.normalize import normalize
 
 HERE = Path(__file__).parent
 OUT_OF_SCOPE = "@out_of_scope"
@@ -19,11 +20,10 @@ HUMAN = "@human"
 @dataclass(frozen=True, slots=True)
 class Examples:
     intents: dict[str, tuple[str, ...]]  # '@greet' -> phrasings, '@out_of_scope' included
-    distress: tuple[str, ...]  # normalised phrases
-    threat: tuple[str, ...]
-    anger: tuple[str, ...]
-    frustrated: tuple[str, ...]
-    human: tuple[str, ...]
+    offices: dict[str, Office] = field(default_factory=dict)  # domain -> office
+    office_words: dict[str, str] = field(default_factory=dict)  # normalised keyword -> domain
+    example_domain: dict[str, str] = field(default_factory=dict)  # normalised example -> domain
+    office_people: frozenset[str] = frozenset()  # the office words that say who (职工, 警察)
 
 
 def _yaml(path: Path) -> dict[str, object]:
@@ -34,11 +34,52 @@ def _yaml(path: Path) -> dict[str, object]:
     return data
 
 
-def _phrases(items: object) -> tuple[str, ...]:
+def _strings(items: object, where: str) -> list[str]:
+    if items is None:
+        return []
     if not isinstance(items, list):
-        return ()
-    phrases = {normalize_keeping_places(str(item)) for item in items}
-    return tuple(sorted(p for p in phrases if p))
+        raise ValueError(f"{where}: expected a list")
+    return [str(item) for item in items]
+
+
+@dataclass(frozen=True, slots=True)
+class _Domains:
+    offices: dict[str, Office]
+    words: dict[str, str]
+    people: frozenset[str]
+    example_domain: dict[str, str]
+    phrasings: list[str]
+
+
+def _domains(path: Path) -> _Domains:
+    data = _yaml(path)
+    domains = data.get("domains") or {}
+    if not isinstance(domains, dict):
+        raise ValueError(
+            f"{path}: 'domains' must be a mapping of domain -> office, keywords, examples"
+        )
+    offices: dict[str, Office] = {}
+    words: dict[str, str] = {}
+    people: set[str] = set()
+    example_domain: dict[str, str] = {}
+    phrasings: list[str] = []
+    for name, block in domains.items():
+        if not isinstance(block, dict) or not isinstance(block.get("office"), dict):
+            raise ValueError(f"{path}: domain {name!r} needs an office with zh and en")
+        office = block["office"]
+        offices[str(name)] = Office(str(name), str(office["zh"]), str(office["en"]))
+        keywords = _strings(block.get("keywords"), f"{path}: {name}.keywords")
+        for keyword in keywords:
+            words.setdefault(normalize(keyword).replace(" ", ""), str(name))
+        for person in _strings(block.get("people"), f"{path}: {name}.people"):
+            word = normalize(person).replace(" ", "")
+            words.setdefault(word, str(name))
+            people.add(word)
+        for example in _strings(block.get("examples"), f"{path}: {name}.examples"):
+            example_domain.setdefault(normalize(example), str(name))
+            phrasings.append(example)
+    phrasings.extend(_strings(data.get("chatter"), f"{path}: chatter"))
+    return _Domains(offices, words, frozenset(people), example_domain, phrasings)
 
 
 def load_examples(folder: Path = HERE) -> Examples:
@@ -46,14 +87,6 @@ def load_examples(folder: Path = HERE) -> Examples:
     if not isinstance(intents, dict):
         raise ValueError(f"{folder / 'intents.yaml'}: 'intents' must be a mapping")
     by_name = {str(name): tuple(str(x) for x in items) for name, items in intents.items()}
-    off_topic = _yaml(folder / "out_of_scope.yaml").get("examples", [])
-    by_name[OUT_OF_SCOPE] = tuple(str(x) for x in off_topic) if isinstance(off_topic, list) else ()
-    safety = _yaml(folder / "safety.yaml")
-    return Examples(
-        intents=by_name,
-        distress=_phrases(safety.get("distress")),
-        threat=_phrases(safety.get("threat")),
-        anger=_phrases(safety.get("anger")),
-        frustrated=_phrases(safety.get("frustrated")),
-        human=_phrases(safety.get("human")),
-    )
+    domains = _domains(folder / "out_of_scope.yaml")
+    by_name[OUT_OF_SCOPE] = tuple(domains.phrasings)
+    return Examples(by_name, domains.offices, domains.words, domains.example_domain, domains.people)

@@ -1,13 +1,15 @@
 """Features of normalised text, as 64-bit integer keys computed with numpy for many texts at once.
 
-Four kinds, told apart by the key's top byte:
+Five kinds, told apart by the key's top byte:
 - words: every dictionary word a text contains (jieba's dictionary plus the knowledge base's own
   terms), overlapping the way search engines segment, so 优待 and 优待证 both count and no single
   segmentation guess can be wrong; English words too;
 - character bigrams, which survive segmentation slips and unknown words;
 - pinyin bigrams, with the fuzzy pairs of pinyin input and southern accents folded, which catch
   homophone typos (优代证 for 优待证);
-- single characters, a last and weak resort for mangled words.
+- single characters, a last and weak resort for mangled words;
+- concepts (synonyms.yaml, `concepts`): a word of a concept adds the concept, so different
+  words for one thing (坐高铁, 乘车) meet.
 
 Keys are hashes (words) or packed code points (the rest), so indexing a 10,000-entry knowledge
 base is a handful of array operations instead of millions of Python string operations.
@@ -30,10 +32,10 @@ from intents.normalize import LEXICON
 
 jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" notes are not ours to print
 
-WORD, BIGRAM, PINYIN, CHAR = 1, 2, 3, 4
-KIND_NAMES = {WORD: "word", BIGRAM: "bigram", PINYIN: "pinyin", CHAR: "char"}
+WORD, BIGRAM, PINYIN, CHAR, CONCEPT = 1, 2, 3, 4, 5
+KIND_NAMES = {WORD: "word", BIGRAM: "bigram", PINYIN: "pinyin", CHAR: "char", CONCEPT: "concept"}
 # How much one matching feature of each kind says about a topic (index = kind).
-KIND_WEIGHTS = np.array([0.0, 1.0, 0.6, 0.5, 0.25])
+KIND_WEIGHTS = np.array([0.0, 1.0, 0.6, 0.5, 0.25, 0.8])
 SHIFT = 56
 LOW = (1 << SHIFT) - 1
 MAX_WORD = 4
@@ -69,15 +71,35 @@ _SYLLABLE_BASE = 0xE000
 
 
 @lru_cache(maxsize=1)
+def toneless_pinyin() -> dict[str, str]:
+    """Every CJK character's toneless pinyin (first reading, ü as v), computed once."""
+    chars = [chr(c) for c in range(CJK_FIRST, CJK_LAST + 1)]
+    readings = lazy_pinyin(chars, errors="replace")
+    return {c: r.replace("ü", "v") for c, r in zip(chars, readings, strict=True)}
+
+
+@lru_cache(maxsize=1)
 def _syllables() -> tuple[np.ndarray, dict[int, str | None]]:
     """Every CJK character's folded toneless pinyin (first reading): ids, and a translate table."""
-    chars = [chr(c) for c in range(CJK_FIRST, CJK_LAST + 1)]
-    names = [fold_pinyin(s) for s in lazy_pinyin(chars, errors="replace")]
+    readings = toneless_pinyin()
+    names = [fold_pinyin(readings[chr(c)]) for c in range(CJK_FIRST, CJK_LAST + 1)]
     vocabulary = {name: index for index, name in enumerate(dict.fromkeys(names))}
     ids = np.array([vocabulary[n] for n in names], dtype=np.int64)
     table: dict[int, str | None] = {c: None for c in range(0x80)}  # ASCII: not spoken pinyin
     table.update({CJK_FIRST + i: chr(_SYLLABLE_BASE + int(s)) for i, s in enumerate(ids)})
     return ids, table
+
+
+@lru_cache(maxsize=1)
+def _syllable_list() -> list[int]:
+    """`_syllables()` ids as a Python list, for per-character lookups without numpy."""
+    ids: list[int] = _syllables()[0].tolist()
+    return ids
+
+
+_MASK64 = (1 << 64) - 1
+_CHAR_BITS, _BIGRAM_BITS = CHAR << SHIFT, BIGRAM << SHIFT
+_PINYIN_BITS, _WORD_BITS = PINYIN << SHIFT, WORD << SHIFT
 
 
 def pinyin_string(text: str) -> str:
@@ -95,7 +117,7 @@ def distinct(values: np.ndarray) -> np.ndarray:
     return ordered[keep]
 
 
-def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """All texts' code points in one array (NUL between texts) and each position's text number."""
     joined = "\x00".join(texts) + "\x00"
     points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
@@ -103,14 +125,14 @@ def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return points, owner
 
 
-def _cjk_window(is_cjk: np.ndarray, length: int) -> np.ndarray:
+def cjk_windows(is_cjk: np.ndarray, length: int) -> np.ndarray:
     """Start positions of `length` consecutive CJK characters."""
     run = np.concatenate(([0], np.cumsum(is_cjk)))
     starts = np.arange(len(is_cjk) - length + 1)
     return starts[run[starts + length] - run[starts] == length]
 
 
-def _word_hash(points: np.ndarray, starts: np.ndarray, length: int) -> np.ndarray:
+def word_hash(points: np.ndarray, starts: np.ndarray, length: int) -> np.ndarray:
     digest = np.zeros(len(starts), dtype=np.uint64)
     with np.errstate(over="ignore"):  # wrapping multiplication is the hash
         for offset in range(length):
@@ -128,7 +150,7 @@ def word_keys(words: Iterable[str]) -> np.ndarray:
     keys = [np.zeros(0, dtype=np.int64)]
     for length, group in by_length.items():
         points = np.frombuffer("".join(group).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-        keys.append(_word_hash(points, np.arange(0, len(points), length), length))
+        keys.append(word_hash(points, np.arange(0, len(points), length), length))
     return distinct(np.concatenate(keys))
 
 
@@ -162,17 +184,36 @@ STOP_WORD_KEYS = word_keys(_STOP_WORDS)
 class Featurizer:
     """Turns normalised texts into feature keys, knowing the knowledge base's own terms as words."""
 
-    def __init__(self, domain_words: Iterable[str] = ()) -> None:
+    def __init__(
+        self, domain_words: Iterable[str] = (), concepts: dict[str, str] | None = None
+    ) -> None:
+        concepts = concepts or {}
         words = distinct(
-            np.concatenate((general_word_keys(), word_keys(w.strip() for w in domain_words)))
+            np.concatenate(
+                (general_word_keys(), word_keys([*(w.strip() for w in domain_words), *concepts]))
+            )
         )
+        names = {name: number for number, name in enumerate(sorted(set(concepts.values())))}
+        members = [(int(k[0]), names[c]) for w, c in concepts.items() if len(k := word_keys([w]))]
+        members.sort()
+        self._members = np.array([k for k, _ in members], dtype=np.int64)
+        self._concept = np.array([c for _, c in members], dtype=np.int64) | (CONCEPT << SHIFT)
         self.words = words[~np.isin(words, STOP_WORD_KEYS)]
         # Most windows of a text are no word at all: a bitmap of the words' low bits rules them
         # out in one array lookup before the exact (binary) search.
         self._maybe = np.zeros(_BITMAP_SIZE, dtype=bool)
         self._maybe[self.words & (_BITMAP_SIZE - 1)] = True
+        self._stop_char_keys = {int(c) | _CHAR_BITS for c in _STOP_CHARS}
         # Every feature of the generic ways of asking: indexes count these for little.
         self.generic = distinct(self.batch(LEXICON["generic"].split())[1])
+
+    def is_word(self, text: str) -> bool:
+        """Whether `text` is a word of the dictionary (everyday words and the domain's)."""
+        keys = word_keys([text])
+        if not len(keys) or not len(self.words):
+            return False
+        at = int(np.searchsorted(self.words, keys[0]))
+        return at < len(self.words) and int(self.words[at]) == int(keys[0])
 
     def batch(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(text number, feature key) for every feature of every text; a feature a text has twice
@@ -188,14 +229,14 @@ class Featurizer:
         return np.concatenate(owners), np.concatenate(keys)
 
     def _batch(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        points, owner = _code_points(texts)
+        points, owner = code_points(texts)
         is_cjk = (points >= CJK_FIRST) & (points <= CJK_LAST)
         owners, keys = [], []
         cjk = np.flatnonzero(is_cjk)
         single = cjk[~np.isin(points[cjk], _STOP_CHARS)]
         owners.append(owner[single])
         keys.append(points[single] | (CHAR << SHIFT))
-        pairs = _cjk_window(is_cjk, 2)
+        pairs = cjk_windows(is_cjk, 2)
         first, second = points[pairs], points[pairs + 1]
         owners += [owner[pairs], owner[pairs]]
         keys.append((first << 16) | second | (BIGRAM << SHIFT))
@@ -204,14 +245,20 @@ class Featurizer:
             (syllables[first - CJK_FIRST] << 16) | syllables[second - CJK_FIRST] | (PINYIN << SHIFT)
         )
         for length in range(2, MAX_WORD + 1):
-            starts = _cjk_window(is_cjk, length)
-            hashes = _word_hash(points, starts, length)
+            starts = cjk_windows(is_cjk, length)
+            hashes = word_hash(points, starts, length)
             maybe = self._maybe[hashes & (_BITMAP_SIZE - 1)]
             starts, hashes = starts[maybe], hashes[maybe]
             found = np.searchsorted(self.words, hashes).clip(max=len(self.words) - 1)
             known = self.words[found] == hashes
             owners.append(owner[starts[known]])
             keys.append(hashes[known])
+            if len(self._members):
+                found = hashes[known]
+                at = np.searchsorted(self._members, found).clip(max=len(self._members) - 1)
+                member = self._members[at] == found
+                owners.append(owner[starts[known][member]])
+                keys.append(self._concept[at[member]])
         latin = [
             (number, _latin_key(_stem(word)))
             for number, text in enumerate(texts)
@@ -225,8 +272,50 @@ class Featurizer:
         return np.concatenate(owners), np.concatenate(keys)
 
     def keys(self, text: str) -> np.ndarray:
-        """The distinct feature keys of one text, sorted."""
-        return distinct(self.batch([text])[1])
+        """The distinct feature keys of one text, sorted: the same keys as `batch`, worked out
+        in plain Python, which for one short message is several times quicker than a dozen
+        array operations on tiny arrays."""
+        points = [ord(c) for c in text]
+        cjk = [CJK_FIRST <= p <= CJK_LAST for p in points]
+        keys = {p | _CHAR_BITS for p, is_cjk in zip(points, cjk, strict=True) if is_cjk}
+        keys -= self._stop_char_keys
+        syllables = _syllable_list()
+        windows: list[int] = []
+        size = len(points)
+        for start in range(size):
+            if not cjk[start]:
+                continue
+            digest = points[start]
+            for length in range(2, MAX_WORD + 1):
+                end = start + length - 1
+                if end >= size or not cjk[end]:
+                    break
+                point = points[end]
+                if length == 2:
+                    first = points[start]
+                    keys.add((first << 16) | point | _BIGRAM_BITS)
+                    keys.add(
+                        (syllables[first - CJK_FIRST] << 16)
+                        | syllables[point - CJK_FIRST]
+                        | _PINYIN_BITS
+                    )
+                digest = ((digest * 1_000_003) & _MASK64) ^ point
+                hashed = ((digest * 0x9E3779B97F4A7C15) & _MASK64) ^ length
+                windows.append((hashed & LOW) | _WORD_BITS)
+        if windows:
+            hashes = np.array(windows, dtype=np.int64)
+            hashes = hashes[self._maybe[hashes & (_BITMAP_SIZE - 1)]]
+            found = np.searchsorted(self.words, hashes).clip(max=len(self.words) - 1)
+            known = hashes[self.words[found] == hashes]
+            keys.update(known.tolist())
+            if len(self._members) and len(known):
+                at = np.searchsorted(self._members, known).clip(max=len(self._members) - 1)
+                keys.update(self._concept[at[self._members[at] == known]].tolist())
+        if _HAS_LATIN.search(text):
+            keys.update(
+                _latin_key(_stem(w)) for w in _LATIN_WORD.findall(text) if w not in _STOP_WORDS
+            )
+        return np.array(sorted(keys), dtype=np.int64)
 
 
 def kind_of(keys: np.ndarray) -> np.ndarray:

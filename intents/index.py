@@ -10,6 +10,7 @@ rarer features point at.
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +21,7 @@ from intents.normalize import normalize_many
 
 K1 = 1.2
 B = 0.6
-SHORTLIST = 24
+SHORTLIST = 16
 # A feature in more than this share of classes says almost nothing about any one of them; it
 # keeps a trace of weight so that a message made only of such words ("what can you do") can
 # still match a phrasing that is exactly that.
@@ -28,6 +29,10 @@ COMMON_SHARE = 0.25
 COMMON_WEIGHT = 0.1
 GENERIC_WEIGHT = 0.15
 UNKNOWN_SHARE = 0.5
+PINYIN_NEAR = 0.7  # a pinyin similarity above this is a homophone spelling of the phrasing
+# fuzz.ratio can pass PINYIN_NEAR only between strings of about the same length.
+PINYIN_SHORTER, PINYIN_LONGER = 0.5, 2.0
+PINYIN_ROWS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +50,13 @@ class ClassMatch:
 def fuse(bm25: float, dice: float, pinyin: float) -> float:
     """One score from the three signals. A near-identical pinyin spelling (a homophone typo of a
     known phrasing) lifts the phrasing signal; the class-wide BM25 keeps unseen wordings in reach."""
-    phrasing = max(dice, 3.0 * (pinyin - 0.7)) if pinyin > 0.7 else dice
-    return 0.5 * bm25 + 0.5 * min(phrasing, 1.0)
+    return float(fuse_many(np.array([bm25]), np.array([dice]), np.array([pinyin]))[0])
+
+
+def fuse_many(bm25: np.ndarray, dice: np.ndarray, pinyin: np.ndarray) -> np.ndarray:
+    """`fuse` for arrays of classes."""
+    lifted = np.where(pinyin > PINYIN_NEAR, np.maximum(dice, 3.0 * (pinyin - PINYIN_NEAR)), dice)
+    return np.asarray(0.5 * bm25 + 0.5 * np.minimum(lifted, 1.0))
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -72,6 +82,8 @@ class MatchIndex:
             class_ptr.append(len(self.texts))
         self.class_ptr = np.array(class_ptr, dtype=np.int64)
         self.pinyins = [pinyin_string(text) for text in self.texts]
+        self.pinyin_lengths = np.array([len(p) for p in self.pinyins], dtype=np.int64)
+        self._local = threading.local()
         self._link(*featurizer.batch(self.texts))
         self._weigh()
 
@@ -133,8 +145,9 @@ class MatchIndex:
         unknown = float(KIND_WEIGHTS[kind_of(keys[~known])].sum()) * self.unknown_idf
         return ids, weights, float(weights.sum()) + unknown
 
-    def top(self, text: str, limit: int = 8) -> list[ClassMatch]:
-        """The best `limit` classes for normalised `text`, best first."""
+    def top(self, text: str, limit: int = 8, shortlist: int = SHORTLIST) -> list[ClassMatch]:
+        """The best `limit` classes for normalised `text`, best first; `shortlist` classes (by
+        BM25) have their phrasings compared, the costly part."""
         ids, weights, total = self._query(text)
         if total <= 0 or not len(ids):
             return []
@@ -144,10 +157,10 @@ class MatchIndex:
         bm25 = np.bincount(
             self.post_class[rows], weights=self.post_value[rows], minlength=len(self.names)
         ) / (total * (K1 + 1))
-        count = min(SHORTLIST, len(self.names))
+        count = min(shortlist, len(self.names))
         candidates = np.argpartition(-bm25, count - 1)[:count]
-        shortlist = candidates[bm25[candidates] > 0]
-        matches = self._phrasings(shortlist, bm25, ids, weights, total, pinyin_string(text))
+        chosen = candidates[bm25[candidates] > 0]
+        matches = self._phrasings(chosen, bm25, ids, weights, total, pinyin_string(text))
         matches.sort(key=lambda m: (-m.score, m.name))
         return matches[:limit]
 
@@ -163,32 +176,60 @@ class MatchIndex:
         rows = _ranges(self.class_ptr[shortlist], self.class_ptr[shortlist + 1])
         starts, ends = self.indptr[rows], self.indptr[rows + 1]
         features = self.indices[_ranges(starts, ends)]
-        position = np.searchsorted(ids, features).clip(max=len(ids) - 1)
-        hit = np.where(ids[position] == features, weights[position], 0.0)
+        # The query's weights spread over a vocabulary-sized array, so each phrasing feature is
+        # one lookup instead of a binary search (this is most of the time of a question).
+        lookup = self._scratch()
+        lookup[ids] = weights
+        hit = lookup[features]
+        lookup[ids] = 0.0
         overlap = np.add.reduceat(hit, np.concatenate(([0], np.cumsum(ends - starts)[:-1])))
         dice = 2 * overlap / (total + self.own[rows])
-        similar = (
-            process.cdist([query_pinyin], [self.pinyins[r] for r in rows], scorer=fuzz.ratio)[0]
-            / 100
-            if query_pinyin
-            else np.zeros(len(rows))
-        )
-        matches = []
-        cursor = 0
-        for klass in shortlist:
-            size = int(self.class_ptr[klass + 1] - self.class_ptr[klass])
-            best = cursor + int(np.argmax(dice[cursor : cursor + size]))
-            best_pinyin = float(similar[cursor : cursor + size].max())
-            cursor += size
-            score = fuse(float(bm25[klass]), float(dice[best]), best_pinyin)
-            matches.append(
-                ClassMatch(
-                    self.names[klass],
-                    float(bm25[klass]),
-                    float(dice[best]),
-                    best_pinyin,
-                    score,
-                    self.texts[int(rows[best])],
-                )
+        sizes = self.class_ptr[shortlist + 1] - self.class_ptr[shortlist]
+        segment = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        best_dice = np.maximum.reduceat(dice, segment)
+        owner = np.repeat(np.arange(len(shortlist)), sizes)
+        first_best = np.flatnonzero(dice == best_dice[owner])
+        _, where = np.unique(owner[first_best], return_index=True)
+        best_row = rows[first_best[where]]
+        best_pinyin = self._pinyin(rows, dice, owner, len(shortlist), query_pinyin)
+        scores = fuse_many(bm25[shortlist], best_dice, best_pinyin)
+        return [
+            ClassMatch(
+                self.names[int(shortlist[i])],
+                float(bm25[shortlist[i]]),
+                float(best_dice[i]),
+                float(best_pinyin[i]),
+                float(scores[i]),
+                self.texts[int(best_row[i])],
             )
-        return matches
+            for i in range(len(shortlist))
+        ]
+
+    def _scratch(self) -> np.ndarray:
+        """A zeroed array of the vocabulary's size, one per thread (understanding runs in
+        worker threads); callers put values in and take them out again."""
+        lookup: np.ndarray | None = getattr(self._local, "lookup", None)
+        if lookup is None:
+            lookup = np.zeros(len(self.vocab), dtype=np.float64)
+            self._local.lookup = lookup
+        return lookup
+
+    def _pinyin(
+        self, rows: np.ndarray, dice: np.ndarray, owner: np.ndarray, n: int, query: str
+    ) -> np.ndarray:
+        """Each shortlisted class's best pinyin similarity to the query. Only phrasings of a
+        length that could reach PINYIN_NEAR are compared, the best PINYIN_ROWS by dice."""
+        best = np.zeros(n)
+        if not query:
+            return best
+        lengths = self.pinyin_lengths[rows]
+        near = np.flatnonzero(
+            (lengths >= len(query) * PINYIN_SHORTER) & (lengths <= len(query) * PINYIN_LONGER)
+        )
+        if len(near) > PINYIN_ROWS:
+            near = near[np.argpartition(-dice[near], PINYIN_ROWS - 1)[:PINYIN_ROWS]]
+        if not len(near):
+            return best
+        similar = process.cdist([query], [self.pinyins[r] for r in rows[near]], scorer=fuzz.ratio)
+        np.maximum.at(best, owner[near], similar[0] / 100)
+        return best

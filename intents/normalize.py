@@ -40,14 +40,22 @@ HOME_PLACES = ("平江", "岳阳", "湖南")
 
 
 def _load_synonyms() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The `fold` table of synonyms.yaml: variant -> canonical (the `concepts` table is read by
+    intents.concepts, after normalisation exists)."""
     with SYNONYMS_FILE.open(encoding="utf-8") as handle:
-        table: dict[str, list[str]] = yaml.safe_load(handle)
-    variants = {variant: canonical for canonical, words in table.items() for variant in words}
+        table: dict[str, list[str]] = (yaml.safe_load(handle) or {}).get("fold") or {}
+    variants = {
+        str(variant): str(canonical) for canonical, words in table.items() for variant in words
+    }
     pattern = re.compile("|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True)))
-    return pattern, variants
+    # A canonical word is written in its own folded form, so the knowledge base's spelling of
+    # it and a variant typed by a user end up the same.
+    folded = {v: pattern.sub(lambda m: variants[m.group(0)], c) for v, c in variants.items()}
+    return pattern, folded
 
 
 _SYNONYM_RE, _SYNONYMS = _load_synonyms()
+FOLD_VARIANTS = tuple(_SYNONYMS)  # every variant the fold table rewrites, as people type it
 
 
 def _numeral_value(text: str) -> int:

@@ -1,37 +1,41 @@
 """Understanding: a message in, a `Decision` out. Pure and deterministic given the knowledge base.
 
-Order of precedence: phrases that always need a person (distress, threats, asking for one);
+Order of precedence: the safety classifier (distress, threats, anger, asking for a person);
 then the best-matching class among knowledge-base entries, conversation intents and everyday
-off-topic examples; answer only when that class is clearly ahead, otherwise offer the close
-ones, otherwise say we are not sure.
+off-topic examples (intents.choice), checked against what the question is about
+(intents.about); long letters are also read piece by piece (intents.letters).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from itertools import pairwise
+from dataclasses import dataclass, field
 
-from intents.decision import Answer, Clarify, Decision, Fallback, Intent
-from intents.examples import HUMAN, OUT_OF_SCOPE, Examples, load_examples
+import numpy as np
+
+from intents.about import Aboutness, Reading
+from intents.choice import choose
+from intents.concepts import load_concepts
+from intents.decision import Answer, Decision, Intent
+from intents.examples import HUMAN, Examples, load_examples
 from intents.features import Featurizer
-from intents.index import ClassMatch, MatchIndex
-from intents.normalize import normalize, normalize_keeping_places
+from intents.index import SHORTLIST, ClassMatch, MatchIndex
+from intents.letters import LONG_LETTER, Letters
+from intents.normalize import (
+    FOLD_VARIANTS,
+    LEXICON,
+    normalize,
+    normalize_keeping_places,
+    normalize_many,
+)
+from intents.romanised import Romanised
+from intents.safety import SafetyClassifier, Verdict
+from intents.terms import Explainers, TermTable
 from policies.loader import KnowledgeBase
 
-# Calibrated on the development set and the project's own held-out questions (tests/intents).
-ANSWER_AT = 0.38  # the best entry's score needed to answer outright
-MARGIN = 0.06  # ... and how far ahead of the next entry it must be
-WIDE_MARGIN = 0.10  # a lower score still answers when nothing else comes close
-CLARIFY_AT = 0.22  # below this nothing is close: fall back
-CLOSE = 0.08  # entries within this of the best are offered together
-INTENT_AT = 0.40  # a conversation intent needs this much
-OFF_TOPIC_LEAD = 0.0  # off-topic wins when it is at least level with the best entry
-TIE = 0.01  # scores this close are level
-ACTIONS = ("@book_appointment", "@file_request", "@my_status")  # doing, not asking
-LONG_LETTER = 40  # characters: longer messages are also read sentence by sentence
-
-_CLAUSES = re.compile(r"[。！？!?；;\n，,、]+")
+_PIECES = re.compile(r"\s+")
+PIECE_SHORTLIST = 8
+RIGHTS = "rights."  # the complaint and petition entries
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,19 +43,51 @@ class Explanation:
     text: str  # normalised
     matches: list[ClassMatch]
     decision: Decision
+    terms: tuple[str, ...] = ()  # the key terms found, in order; the head is the last non-anchor
+    head: str = ""
+    safety: dict[str, tuple[float, tuple[str, ...]]] = field(default_factory=dict)
+    romanised: str = ""  # the message with its pinyin turned into characters, if it had any
+
+
+def _terms_of(kb: KnowledgeBase) -> tuple[list[str], list[list[str]]]:
+    """Every entry's own key terms (keywords, title pieces), normalised: all, and per entry."""
+    owned_raw = [[entry.title, *entry.keywords] for entry in kb.entries]
+    flat = normalize_many([t for texts in owned_raw for t in texts])
+    per_entry, cursor = [], 0
+    for texts in owned_raw:
+        per_entry.append(
+            [p for t in flat[cursor : cursor + len(texts)] for p in _PIECES.split(t) if p]
+        )
+        cursor += len(texts)
+    return [t for texts in per_entry for t in texts], per_entry
 
 
 class Understanding:
     """The understanding of one knowledge base. Build once per knowledge-base version."""
 
-    def __init__(self, kb: KnowledgeBase, examples: Examples, index: MatchIndex) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        examples: Examples,
+        index: MatchIndex,
+        terms: TermTable,
+        about: Aboutness,
+        romanised: Romanised,
+        safety: SafetyClassifier,
+    ) -> None:
         self.kb = kb
         self.examples = examples
         self.index = index
+        self.terms = terms
+        self.about = about
+        self.romanised = romanised
+        self.safety = safety
+        self.letters = Letters(self._decide_piece, terms.find, about)
 
     @classmethod
     def build(cls, kb: KnowledgeBase, examples: Examples | None = None) -> Understanding:
         examples = examples or load_examples()
+        concepts = load_concepts()
         classes: dict[str, list[str]] = {}
         domain_words: list[str] = []
         for entry in kb.entries:
@@ -63,97 +99,92 @@ class Understanding:
             domain_words.append(entry.title)
         for name, phrasings in examples.intents.items():
             classes[name] = list(phrasings)
-        return cls(kb, examples, MatchIndex(classes, Featurizer(domain_words)))
+        domain_words.extend(examples.office_words)
+        featurizer = Featurizer(domain_words, concepts)
+        index = MatchIndex(classes, featurizer)
+        topic_words, owned = _terms_of(kb)
+        anchors = [normalize(w) for w in LEXICON["veteran_things"].split()]
+        people = [normalize(w) for w in LEXICON["veteran_people"].split()]
+        ignore = [*LEXICON["generic"].split(), *LEXICON["stop_words"].split()]
+        vague = [normalize(w) for w in LEXICON["vague_words"].split()]
+        table = TermTable(
+            topic_words,
+            concepts,
+            examples.office_words,
+            anchors,
+            [*ignore, *vague],
+            people,
+            sorted(examples.office_people),
+        )
+        class_index = {name: number for number, name in enumerate(index.names)}
+        text_class = np.repeat(np.arange(len(index.names)), np.diff(index.class_ptr))
+        owned_texts = [t for texts in owned for t in texts]
+        owned_class = np.repeat(
+            np.array([class_index[e.id] for e in kb.entries], dtype=np.int64),
+            [len(texts) for texts in owned],
+        )
+        explainers = Explainers(
+            table, len(index.names), index.texts, text_class, owned_texts, owned_class
+        )
+        about = Aboutness(explainers, class_index, examples.offices, examples.example_domain)
+        safety = SafetyClassifier(is_word=featurizer.is_word)
+        # Safety words too, so 'wo bu xiang huo le' still reaches a person.
+        cues = [cue for reason in safety.reasons for cue in reason.cues]
+        vocabulary = [*topic_words, *concepts, *FOLD_VARIANTS, *ignore, *anchors, *people, *cues]
+        english = [*LEXICON["stop_words"].split(), *_english_words(kb, examples)]
+        return cls(
+            kb, examples, index, table, about, Romanised(vocabulary, english, topic_words), safety
+        )
 
     def decide(self, text: str) -> Decision:
         return self.explain(text).decision
 
+    def _decide_normal(
+        self, normal: str, shortlist: int = SHORTLIST
+    ) -> tuple[Decision, list[ClassMatch], Reading]:
+        matches = self.index.top(normal, shortlist=shortlist) if normal else []
+        reading = Reading.of(self.terms.find(normal))
+        return self.about.refine(choose(matches), matches, reading), matches, reading
+
+    def _decide_piece(self, normal: str) -> tuple[Decision, list[ClassMatch], Reading]:
+        """A piece of a letter: fewer classes compared, since a letter is read in many pieces."""
+        return self._decide_normal(normal, PIECE_SHORTLIST)
+
     def explain(self, text: str) -> Explanation:
-        normal = normalize(text)
-        matches = self.index.top(normal) if normal else []
-        safety = self._safety(normalize_keeping_places(text))
-        decision = self._decide(matches)
-        if safety is not None and not (
-            safety.reason == "frustrated" and isinstance(decision, Answer)
+        romanised = self.romanised.convert(text)
+        normal = normalize(romanised)
+        decision, matches, reading = self._decide_normal(normal)
+        compact = normalize_keeping_places(romanised)
+        scores = self.safety.scores(compact)
+        verdict = self.safety.classify(compact, scores)
+        if verdict is not None and not (
+            verdict.reason == "frustrated"
+            and isinstance(decision, Answer)
+            and decision.entry_id.startswith(RIGHTS)
         ):
-            return Explanation(normal, matches, safety)
-        if len(normal) > LONG_LETTER:
-            decision = self._letter(text, decision)
-        return Explanation(normal, matches, decision)
+            # Frustration is answered only by the complaint and petition entries, whose
+            # answers offer a person; 优待证办了半年没人管 needs the person, not the card FAQ.
+            decision = _handoff(verdict)
+        elif len(normal) > LONG_LETTER:
+            decision = self.letters.read(romanised, decision, reading)
+        return Explanation(
+            normal,
+            matches,
+            decision,
+            tuple(f.term.text for f in reading.found),
+            reading.head.term.text if reading.head else "",
+            scores,
+            romanised if romanised != text else "",
+        )
 
-    def _safety(self, compact: str) -> Intent | None:
-        for reason, phrases in (
-            ("distress", self.examples.distress),
-            ("threat", self.examples.threat),
-            ("anger", self.examples.anger),
-        ):
-            if any(p in compact for p in phrases):
-                return Intent(HUMAN, 1.0, urgent=True, reason=reason)
-        for reason, phrases in (
-            ("asked", self.examples.human),
-            ("frustrated", self.examples.frustrated),
-        ):
-            if any(p in compact for p in phrases):
-                return Intent(HUMAN, 1.0, reason=reason)
-        return None
 
-    def _decide(self, matches: list[ClassMatch]) -> Decision:
-        if not matches:
-            return Fallback(0.0)
-        best = matches[0]
-        entries = [m for m in matches if not m.name.startswith("@")]
-        top_entry = entries[0] if entries else None
-        entry_score = top_entry.score if top_entry else 0.0
-        if best.name.startswith("@"):
-            if best.name == OUT_OF_SCOPE and best.score >= entry_score + OFF_TOPIC_LEAD:
-                if best.score >= CLARIFY_AT:
-                    return Intent(OUT_OF_SCOPE, best.score)
-                return Fallback(best.score)
-            runner_up = matches[1].score if len(matches) > 1 else 0.0
-            clear = best.score >= INTENT_AT or (
-                best.score >= CLARIFY_AT and best.score - runner_up >= WIDE_MARGIN
-            )
-            if clear and best.name != OUT_OF_SCOPE:
-                return Intent(best.name, best.score, reason="model" if best.name == HUMAN else "")
-        action = next((m for m in matches if m.name in ACTIONS), None)
-        if action is not None and action.score >= INTENT_AT and action.score >= entry_score - TIE:
-            # "帮我约个时间去县里办事" is about doing something, not about the station; but a
-            # topic clearly ahead ("我要申请优待证") is answered, and its answer offers the form.
-            return Intent(action.name, action.score)
-        if top_entry is None or entry_score < CLARIFY_AT:
-            return Fallback(best.score)
-        off_topic = next((m.score for m in matches if m.name == OUT_OF_SCOPE), 0.0)
-        if entry_score - off_topic < MARGIN:  # as much like everyday chat as like the entry
-            return Fallback(entry_score)
-        rival = entries[1].score if len(entries) > 1 else 0.0
-        lead = entry_score - rival
-        if (entry_score >= ANSWER_AT and lead >= MARGIN) or lead >= WIDE_MARGIN:
-            return Answer(top_entry.name, entry_score)
-        close = [m.name for m in entries[:3] if entry_score - m.score <= CLOSE]
-        if len(close) == 1:
-            if entry_score >= ANSWER_AT:
-                return Answer(top_entry.name, entry_score)
-            close = [m.name for m in entries[:2]]
-        return Clarify(tuple(close), entry_score)
+def _handoff(verdict: Verdict) -> Intent:
+    return Intent(HUMAN, 1.0, urgent=verdict.urgent, reason=verdict.reason)
 
-    def _letter(self, text: str, whole: Decision) -> Decision:
-        """A long letter asking several things: the best single answer, the rest as options.
-        Read clause by clause and in pairs of clauses, since a question often spans a comma."""
-        clauses = [c for c in _CLAUSES.split(text) if c.strip()]
-        pieces = clauses + [a + "，" + b for a, b in pairwise(clauses)]
-        found: dict[str, float] = {}
-        for piece in pieces:
-            normal = normalize(piece)
-            if len(normal) < 4:
-                continue
-            part = self._decide(self.index.top(normal))
-            if isinstance(part, Answer) and part.score >= ANSWER_AT:
-                found[part.entry_id] = max(found.get(part.entry_id, 0.0), part.score)
-        if isinstance(whole, Answer):
-            found.pop(whole.entry_id, None)
-            also = tuple(sorted(found, key=lambda k: -found[k]))[:2]
-            return Answer(whole.entry_id, whole.score, also)
-        if not found or isinstance(whole, Intent):
-            return whole
-        ranked = sorted(found, key=lambda k: -found[k])
-        return Answer(ranked[0], found[ranked[0]], tuple(ranked[1:3]))
+
+def _english_words(kb: KnowledgeBase, examples: Examples) -> set[str]:
+    """English words of the knowledge base and the examples: a run with one is English."""
+    texts = [e.en.title + " " + e.en.answer for e in kb.entries if e.en]
+    texts += [q for e in kb.entries for q in e.questions if q.isascii()]
+    texts += [p for phrasings in examples.intents.values() for p in phrasings if p.isascii()]
+    return {w for t in texts for w in re.findall(r"[a-z]+", t.lower()) if len(w) > 1}

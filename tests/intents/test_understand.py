@@ -127,3 +127,70 @@ def test_doing_versus_asking(understanding: Understanding, question: str, expect
     decision = understanding.decide(question)
     got = decision.entry_id if isinstance(decision, Answer) else getattr(decision, "name", None)
     assert got == expected, decision
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("残疾军人优待证在哪里办", "preferential.card"),  # the document, not the person
+        ("参战老兵评残要准备什么材料", "preferential.disability_assessment"),  # prepare for X
+        ("带病回乡的老兵看病能报销吗", "preferential.medical"),
+        ("参战老兵的优待证怎么办", "preferential.card"),
+    ],
+)
+def test_the_head_noun_breaks_ties(understanding: Understanding, question: str, entry: str) -> None:
+    decision = understanding.decide(question)
+    assert isinstance(decision, Answer), decision
+    assert decision.entry_id == entry
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        (
+            "我爸爸是退伍軍人，今年已經六十五歲了，一直在農村種地，請問他能不能領老年生活補助？",
+            "preferential.elderly_rural_subsidy",
+        ),
+        ("請問義務兵家庭優待金什麼時候發放，我們家還沒收到", "preferential.family_allowance"),
+        ("退役軍人優待證丟了應該去哪裡補辦", "preferential.card"),
+        ("我想了解一下退伍軍人創業貸款的條件和額度", "employment.startup_loan"),
+    ],
+)
+def test_traditional_characters_in_long_sentences(
+    understanding: Understanding, question: str, entry: str
+) -> None:
+    decision = understanding.decide(question)
+    assert isinstance(decision, Answer), decision
+    assert decision.entry_id == entry
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("退役军人坐高铁有优惠吗", "preferential.card"),  # discounts with the card
+        ("退役军人交个税有优惠吗", "employment.tax_relief"),
+        ("老兵的养老钱怎么领", "preferential.elderly_rural_subsidy"),
+        ("现役军人家属有什么待遇", "preferential.family_allowance"),
+        ("两参人员每月补助多少", "preferential.combat_nuclear"),
+        ("老复员军人的定补多少钱", "preferential.pension_subsidy"),
+        ("立三等功的退伍兵退役金加多少", "resettlement.self_employment"),
+    ],
+)
+def test_colloquial_and_short_names(
+    understanding: Understanding, question: str, entry: str
+) -> None:
+    decision = understanding.decide(question)
+    assert isinstance(decision, Answer), decision
+    assert decision.entry_id == entry
+
+
+def test_a_question_with_no_key_term_is_offered_choices(understanding: Understanding) -> None:
+    decision = understanding.decide("补助")
+    assert isinstance(decision, Clarify), decision
+
+
+def test_explanation_shows_terms_and_safety(understanding: Understanding) -> None:
+    explanation = understanding.explain("我在你们局外面，再不解决我就闹")
+    assert "threat" in explanation.safety
+    explanation = understanding.explain("参战老兵评残要准备什么材料")
+    assert explanation.head == "评残"

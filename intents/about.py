@@ -1,0 +1,196 @@
+"""What a question is about, checked against the decision the scores suggest.
+
+Scores measure word overlap; this asks whether the entry explains the question's key terms
+(intents.terms). The head term — the last key term that does not say who (退役军人, 烈属) —
+stands for the thing asked about: in 我是退伍军人，身份证丢了怎么补办 it is 身份证, which no
+entry explains, so the question goes to the police, not to the card entry that shares 补办.
+
+- A head that belongs to another office's domain is declined with that office, unless the
+  question is about veterans (an anchor word) and the entry explains the head (退伍后户口怎么落).
+- Without any anchor word, an office word that the entry does not explain also declines.
+- Close entries are told apart by the head: the one whose title or keywords own it wins
+  (a family member asking about a document is asking about the document).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from intents.choice import ANSWER_AT, CLARIFY_AT, choose
+from intents.decision import Answer, Clarify, Decision, Fallback, Intent, Office
+from intents.examples import OUT_OF_SCOPE
+from intents.index import ClassMatch
+from intents.terms import Explainers, Found
+
+TIE_BREAK_GAP = 0.15  # an entry owning the head may be this far behind the best and still win
+VAGUE_GAP = 0.15  # a question without key terms is offered the entries this close to the best
+EXACT = 0.95  # ... unless it is (nearly) one of the best entry's own phrasings
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The key terms of one question and what understanding made of them."""
+
+    found: tuple[Found, ...]
+    head: Found | None
+    anchored: bool
+    others: tuple[Found, ...] = ()  # people another office serves (职工), when no veteran is named
+    veteran: bool = False  # a veteran, soldier or their family is named (退役军人, 烈属)
+
+    @classmethod
+    def of(cls, found: list[Found]) -> Reading:
+        topical = [f for f in found if not f.term.person]
+        anchored = any(f.term.anchor or any(i.term.anchor for i in f.inner) for f in found)
+        veteran = any(f.term.person and f.term.anchor for f in found)
+        others = () if veteran else tuple(f for f in found if f.term.person and f.term.office)
+        return cls(tuple(found), topical[-1] if topical else None, anchored, others, veteran)
+
+
+class Aboutness:
+    def __init__(
+        self,
+        explainers: Explainers,
+        class_index: dict[str, int],
+        offices: dict[str, Office],
+        example_domain: dict[str, str],
+    ) -> None:
+        self.explainers = explainers
+        self.class_index = class_index
+        self.offices = offices
+        self.example_domain = example_domain
+
+    def _explains(self, name: str, found: list[Found]) -> list[bool]:
+        klass = self.class_index.get(name)
+        if klass is None or not found:
+            return [False] * len(found)
+        return self.explainers.explains(klass, found)
+
+    def explains(self, name: str, found: Found) -> bool:
+        return self._explains(name, [found])[0]
+
+    def owns(self, name: str, found: Found) -> bool:
+        klass = self.class_index.get(name)
+        return klass is not None and self.explainers.owns(klass, [found])[0]
+
+    def unexplained(self, names: list[str], reading: Reading) -> tuple[str, ...]:
+        """The key terms none of `names` explains (anchors aside), for explanations."""
+        topical = [f for f in reading.found if not f.term.person]
+        left = list(topical)
+        for name in names:
+            left = [f for f, ok in zip(left, self._explains(name, left), strict=True) if not ok]
+        return tuple(dict.fromkeys(f.term.text for f in left))
+
+    def _decline(
+        self, score: float, office_term: Found, reading: Reading, names: list[str]
+    ) -> Intent:
+        domain = office_term.term.office or ""
+        unexplained = self.unexplained(names, reading) or (office_term.term.text,)
+        return Intent(OUT_OF_SCOPE, score, office=self.offices.get(domain), unexplained=unexplained)
+
+    def refine(self, decision: Decision, matches: list[ClassMatch], reading: Reading) -> Decision:
+        """`decision` (from the scores) checked against what the question is about."""
+        entries = [m for m in matches if not m.name.startswith("@")]
+        names: list[str] = []
+        if isinstance(decision, Answer):
+            names = [decision.entry_id]
+        elif isinstance(decision, Clarify):
+            names = list(decision.options)
+        declined = self._elsewhere(decision, names, reading)
+        if declined is not None:
+            return declined
+        head = reading.head
+        if isinstance(decision, Clarify) and head is not None:
+            return self._tie_break(decision, entries, head)
+        if isinstance(decision, Answer):
+            return self._answer(decision, entries, reading)
+        if isinstance(decision, Intent) and decision.name == OUT_OF_SCOPE:
+            if reading.veteran and not [f for f in _offices(reading) if not f.term.person]:
+                # 我家老人是老兵，60岁以上有补贴吗 reads like the 80岁老人 examples, but a
+                # veteran is named and nothing belongs to another office: ours after all.
+                ours = choose([m for m in matches if m.name != OUT_OF_SCOPE])
+                if isinstance(ours, Answer | Clarify):
+                    return self.refine(ours, matches, reading)
+            return self._with_office(decision, matches, reading)
+        if isinstance(decision, Fallback):
+            close = [m.name for m in entries[:3]]
+            return Fallback(decision.score, self.unexplained(close, reading))
+        return decision
+
+    def _elsewhere(self, decision: Decision, names: list[str], reading: Reading) -> Intent | None:
+        """A decline with an office when the question belongs to another office, else None."""
+        score, head, offices = decision.score, reading.head, _offices(reading)
+        if reading.others and (names or isinstance(decision, Fallback)):
+            # 职工去世抚恤金怎么领: about someone another office serves, and no veteran named.
+            return self._decline(score, reading.others[0], reading, names)
+        if offices and names:
+            if head is not None and head.term.office:
+                # About veterans, a compound is explained by its parts too (社保缴费 by 社保);
+                # otherwise only as a whole (养老服务站 is not the station entry's 服务站).
+                parts = [head, *head.inner] if reading.anchored else [head]
+                explained = any(any(self._explains(n, parts)) for n in names)
+                if not reading.anchored or not explained:
+                    return self._decline(score, head, reading, names)
+            if not reading.anchored:
+                # Nothing says the question is about veterans: an entry that only mentions
+                # the other office's word in a phrasing (优待证是银行卡吗) does not make it ours.
+                for found in offices:
+                    if not self.owns(names[0], found):
+                        return self._decline(score, found, reading, names)
+        if isinstance(decision, Fallback) and offices and not reading.anchored:
+            return self._decline(
+                score, head if head and head.term.office else offices[-1], reading, []
+            )
+        return None
+
+    def _answer(self, decision: Answer, entries: list[ClassMatch], reading: Reading) -> Decision:
+        head = reading.head
+        if head is not None and not self.explains(decision.entry_id, head):
+            # 参战老兵评残要准备什么材料 asks about 评残, whatever else it shares with 参战:
+            # an entry that never speaks of the head yields to a close one that owns it.
+            owners = [
+                m
+                for m in entries[1:4]
+                if decision.score - m.score <= TIE_BREAK_GAP
+                and m.score >= CLARIFY_AT
+                and self.owns(m.name, head)
+            ]
+            if len(owners) == 1:
+                return Answer(owners[0].name, owners[0].score, decision.also)
+        if not reading.found and len(entries) > 1:
+            # No key term at all (补助, 怎么申请): not about any one entry while another is close.
+            close = [
+                m.name
+                for m in entries[:3]
+                if m.score >= CLARIFY_AT and decision.score - m.score <= VAGUE_GAP
+            ]
+            if len(close) > 1 and entries[0].dice < EXACT:
+                return Clarify(tuple(close), decision.score)
+        return decision
+
+    def _tie_break(self, decision: Clarify, entries: list[ClassMatch], head: Found) -> Decision:
+        contenders = [m for m in entries if decision.score - m.score <= TIE_BREAK_GAP]
+        owners = [m for m in contenders if self.owns(m.name, head)]
+        if len(owners) == 1 and owners[0].score >= max(CLARIFY_AT, decision.score - TIE_BREAK_GAP):
+            winner = owners[0]
+            if winner.name in decision.options or winner.score >= ANSWER_AT:
+                return Answer(winner.name, winner.score)
+        return decision
+
+    def _with_office(self, decision: Intent, matches: list[ClassMatch], reading: Reading) -> Intent:
+        offices = _offices(reading)
+        domain = None
+        if reading.head is not None and reading.head.term.office:
+            domain = reading.head.term.office
+        elif offices:
+            domain = offices[-1].term.office
+        else:
+            best = next((m for m in matches if m.name == OUT_OF_SCOPE), None)
+            domain = self.example_domain.get(best.phrasing) if best else None
+        office = self.offices.get(domain) if domain else None
+        unexplained = self.unexplained([], reading)
+        return Intent(decision.name, decision.score, office=office, unexplained=unexplained)
+
+
+def _offices(reading: Reading) -> list[Found]:
+    """The question's terms that belong to another office's domain."""
+    return [f for f in reading.found if f.term.office]

@@ -1,0 +1,137 @@
+"""Long messages: letters asking several things, run-on questions and written grievances.
+
+A letter is also read clause by clause and in pairs of clauses (a question often spans a
+comma); a run-on message without punctuation is read in windows around its key terms, so the
+one thing it asks among the chatter is found. A letter that asks nothing we can answer but
+reads as a grievance (several grievance words, lexicon.yaml) goes to the complaints or petition
+entry, whose answers offer a person, instead of "not sure".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from itertools import pairwise
+
+from intents.about import Aboutness, Reading
+from intents.choice import ANSWER_AT, CLARIFY_AT
+from intents.decision import Answer, Clarify, Decision, Fallback, Intent
+from intents.index import ClassMatch
+from intents.normalize import LEXICON, normalize
+from intents.terms import Found
+
+LONG_LETTER = 40  # characters: longer messages are also read piece by piece
+RUN_ON = 30  # a clause this long is read in windows around its key terms
+WINDOW_BEFORE, WINDOW_AFTER = 12, 8  # characters around a key term
+MAX_WINDOWS = 4
+UNASKED = 0.55  # the score a piece of a letter without a question needs
+MAX_PIECES = 10  # a letter is read in at most this many pieces (each costs a search)
+GRIEVANCE = 3  # distinct grievance words that make a letter a grievance
+PETITION, COMPLAINT = "rights.petition", "rights.complaint"
+
+_CLAUSES = re.compile(r"[。！？!?；;\n，,、…]+|\s{2,}")
+_QUESTION = re.compile(
+    r"[?？]|请问|想问|问一下|问问|咨询|怎么|怎样|如何|吗|么$|能否|可否|是否|能不能|可不可以|请告知"
+    r"|想了解|了解一下|求助|怎么办|要求|请求|建议|恳请|请批示|希望"
+    r"|多少|哪里|哪儿|什么|几时|啥"
+)
+_ASKS = re.compile(
+    r"请问|想问一下|想问问|想问下|想问|问一下|问下|问问|我想知道|想知道|咨询一下|请教"
+)
+ASKED = (14, 24)  # characters after a 想问 read as the question
+_GRIEVANCE_WORDS = tuple(dict.fromkeys(normalize(w) for w in LEXICON["grievance_words"].split()))
+_WEAK_WORDS = tuple(dict.fromkeys(normalize(w) for w in LEXICON["grievance_weak_words"].split()))
+WEAK = 0.5
+
+DecideNormal = Callable[[str], tuple[Decision, list[ClassMatch], Reading]]
+FindTerms = Callable[[str], list[Found]]
+
+
+class Letters:
+    def __init__(self, decide: DecideNormal, find: FindTerms, about: Aboutness) -> None:
+        self.decide = decide
+        self.find = find
+        self.about = about
+
+    def _topical(self, normal: str) -> list[Found]:
+        return [f for f in self.find(normal) if not f.term.person]
+
+    def _pieces(self, text: str) -> list[str]:
+        """The pieces worth deciding on their own: clauses that name something (a term other
+        than who is asking), a clause joined to its neighbour when only one of them does (the
+        topic before the comma, the ask after it), and windows of run-on clauses."""
+        clauses = [c for c in (normalize(c) for c in _CLAUSES.split(text)) if c]
+        topical = [self._topical(c) for c in clauses]
+        pieces = [c for c, terms in zip(clauses, topical, strict=True) if terms]
+        for (a, a_terms), (b, b_terms) in pairwise(zip(clauses, topical, strict=True)):
+            if bool(a_terms) != bool(b_terms):
+                pieces.append(a + " " + b)
+        for clause, terms in zip(clauses, topical, strict=True):
+            if len(clause) > RUN_ON:
+                pieces += self._windows(clause, terms)
+                # What follows 想问一下 is usually the one thing a run-on message asks.
+                pieces += [
+                    clause[m.end() : m.end() + size]
+                    for m in _ASKS.finditer(clause)
+                    for size in ASKED
+                ]
+        return [p for p in dict.fromkeys(pieces) if len(p) >= 4][:MAX_PIECES]
+
+    @staticmethod
+    def _windows(clause: str, terms: list[Found]) -> list[str]:
+        out = [clause[max(0, f.start - WINDOW_BEFORE) : f.end + WINDOW_AFTER] for f in terms]
+        return out[-MAX_WINDOWS:]
+
+    def read(self, text: str, whole: Decision, reading: Reading) -> Decision:
+        """The best single answer of a long `text`, the other topics it raised as `also`."""
+        if isinstance(whole, Intent):
+            return whole
+        if not reading.anchored and any(f.term.office for f in reading.found):
+            return whole  # a letter about someone else's affairs (a 社区 医保 clerk's manner)
+        grievance = self._grievance(normalize(text))
+        if grievance and not _QUESTION.search(text):
+            # Not a question: a veteran setting out a grievance, for the petition desk.
+            entry = self._rights_entry(text)
+            if entry in self.about.class_index:
+                return Answer(entry, whole.score)
+        found: dict[str, float] = {}
+        # A letter that asks nothing (an account, a thank-you) is answered from a piece only
+        # when that piece is unmistakable: a wrong answer is worse than "not sure".
+        bar = 0.0 if _QUESTION.search(text) else UNASKED
+        for piece in self._pieces(text):
+            part, _, piece_reading = self.decide(piece)
+            if isinstance(part, Answer) and part.score >= bar and self._about(part, piece_reading):
+                found[part.entry_id] = max(found.get(part.entry_id, 0.0), part.score)
+        if isinstance(whole, Answer):
+            found.pop(whole.entry_id, None)
+            also = tuple(sorted(found, key=lambda k: -found[k]))[:2]
+            return Answer(whole.entry_id, whole.score, also)
+        if found:
+            ranked = sorted(found, key=lambda k: -found[k])
+            return Answer(ranked[0], found[ranked[0]], tuple(ranked[1:3]))
+        if isinstance(whole, Fallback | Clarify) and grievance:
+            entry = self._rights_entry(text)
+            if entry in self.about.class_index:
+                return Answer(entry, whole.score)
+        return whole
+
+    def _about(self, part: Answer, reading: Reading) -> bool:
+        """A piece counts when its entry explains what the piece is about: 需要准备哪些材料 alone
+        says nothing, and an entry that owns the piece's head counts even at a modest score."""
+        head = reading.head
+        if head is None:
+            return part.score >= ANSWER_AT and reading.anchored
+        if self.about.owns(part.entry_id, head):
+            return part.score >= CLARIFY_AT
+        return part.score >= ANSWER_AT and self.about.explains(part.entry_id, head)
+
+    @staticmethod
+    def _grievance(normal: str) -> bool:
+        strong = sum(word in normal for word in _GRIEVANCE_WORDS)
+        return strong + WEAK * sum(word in normal for word in _WEAK_WORDS) >= GRIEVANCE
+
+    def _rights_entry(self, text: str) -> str:
+        """A complaint about how staff served (态度, 推诿…) or a petition about the rest."""
+        _, matches, _ = self.decide(normalize(text))
+        scores = {m.name: m.score for m in matches}
+        return COMPLAINT if scores.get(COMPLAINT, 0.0) > scores.get(PETITION, 0.0) else PETITION
