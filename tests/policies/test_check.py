@@ -153,3 +153,12 @@ def test_help() -> None:
     )
     assert result.returncode == 0
     assert "file:line" in result.stdout
+
+
+def test_a_broken_file_reports_its_real_error_without_knock_on_topics(policies: Path) -> None:
+    path = policies / "kb" / "preferential.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("entries:", "entries: [", 1))
+    code, output = check(policies)
+    assert code == 1
+    assert "kb/preferential.yaml:" in output and "YAML syntax error" in output, output
+    assert "has no entry" not in output, output
