@@ -77,17 +77,19 @@ class MessageLog:
             .order_by(LoggedMessage.id.desc())
             .limit(limit)
         )
-        return [
-            Logged(
-                direction=row.direction,
-                text=row.text,
-                created_at=row.created_at,
-                payload=row.payload,
-                options=[(str(o[0]), str(o[1])) for o in row.options or []],
-                outcome=row.outcome,
-            )
-            for row in reversed(list(rows))
-        ]
+        return [logged(row) for row in reversed(list(rows))]
+
+
+def logged(row: LoggedMessage) -> Logged:
+    """A stored message as `Logged`."""
+    return Logged(
+        direction=row.direction,
+        text=row.text,
+        created_at=row.created_at,
+        payload=row.payload,
+        options=[(str(o[0]), str(o[1])) for o in row.options or []],
+        outcome=row.outcome,
+    )
 
 
 def _check(direction: str) -> None:

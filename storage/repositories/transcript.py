@@ -7,18 +7,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import LoggedMessage
-from storage.repositories.messages import Logged
+from storage.repositories.messages import Logged, logged
 
 
 def _logged(row: LoggedMessage) -> tuple[int, Logged]:
-    return row.id, Logged(
-        direction=row.direction,
-        text=row.text,
-        created_at=row.created_at,
-        payload=row.payload,
-        options=[(str(o[0]), str(o[1])) for o in row.options or []],
-        outcome=row.outcome,
-    )
+    return row.id, logged(row)
 
 
 class Transcript:
