@@ -32,8 +32,10 @@ def check_stations(report: Report, stations: list[Station], source: Source) -> N
             source.path, 1, f"exactly one county-level station is needed, found {len(counties)}"
         )
     expected_parent = {"town": "county", "village": "town"}
+    _check_names(report, stations, source)
     for index, station in enumerate(stations):
         _check_booking(report, station, source, index)
+        _check_on_record(report, station, source, index)
         line = source.line_of(("stations", index, "parent"))
         if station.level == "county":
             if station.parent:
@@ -51,6 +53,48 @@ def check_stations(report: Report, stations: list[Station], source: Source) -> N
                 f"a {station.level} station's parent must be a {expected_parent[station.level]} "
                 f"station, '{parent.id}' is {parent.level}",
             )
+        elif not parent.on_record and station.on_record:
+            report.add(
+                source.path,
+                line,
+                f"station '{station.id}' is under '{parent.id}', which is not on record; "
+                f"put '{parent.id}' on record first",
+            )
+
+
+def _check_names(report: Report, stations: list[Station], source: Source) -> None:
+    """A name or alias of two stations: the one the user meant could not be told."""
+    owner: dict[str, str] = {}
+    for index, station in enumerate(stations):
+        for name in dict.fromkeys([station.name, *station.aliases]):
+            other = owner.setdefault(name, station.id)
+            if other != station.id:
+                line = source.line_of(("stations", index))
+                report.add(
+                    source.path, line, f"'{name}' names both station '{other}' and '{station.id}'"
+                )
+
+
+def _check_on_record(report: Report, station: Station, source: Source, index: int) -> None:
+    """Details of a station not on record would never be used: the one above it serves."""
+    if station.on_record:
+        return
+    line = source.line_of(("stations", index, "on_record"))
+    if station.level == "county":
+        report.add(source.path, line, "the county station is always on record")
+        return
+    given = [
+        name
+        for name in ("address", "phone", "hours", "services", "booking_capacity")
+        if getattr(station, name)
+    ]
+    if given:
+        report.add(
+            source.path,
+            line,
+            f"station '{station.id}' is not on record but has {', '.join(given)}; "
+            "remove `on_record: false` once its station is in the directory",
+        )
 
 
 def _check_booking(report: Report, station: Station, source: Source, index: int) -> None:

@@ -79,13 +79,19 @@ class Text(Strict):
 
 
 class Station(Strict):
-    """A service centre or station. Unknown address, phone or hours stay empty for an admin."""
+    """A service centre or station. Unknown address, phone or hours stay empty for an admin.
+
+    `on_record: false` is a township known from the county's administrative divisions whose
+    station is not in the directory yet: users can name it as their town, and its requests,
+    tickets and bookings go to the station above it until an admin records the station.
+    """
 
     id: str = Field(pattern=SLUG)
     name: str = NonEmpty
     name_en: str = ""
     level: Level
     parent: str | None = None
+    on_record: bool = True
     aliases: list[str] = []
     address: str = ""
     phone: str = ""
@@ -104,7 +110,7 @@ class Station(Strict):
 
     @property
     def takes_bookings(self) -> bool:
-        return self.booking_capacity > 0 and bool(self.services)
+        return self.on_record and self.booking_capacity > 0 and bool(self.services)
 
 
 class StationsFile(Strict):

@@ -22,6 +22,7 @@ from bot.config import get_settings
 from bot.flows.booking.words import day_label, slot_label
 from bot.flows.request.shown import Shown
 from bot.messages import catalogue
+from bot.staff.visitors import Visitor, visitors
 from policies.loader import KnowledgeBase, load
 from storage.database import Database
 from storage.errors import StorageUnavailable
@@ -39,16 +40,44 @@ def register(app: typer.Typer) -> None:
     app.add_typer(bookings_app, name="bookings")
 
 
+WAITING = ("submitted",)  # what `requests list` shows unless told: requests nobody has accepted
+
+
 @requests_app.command("list")
 def list_requests(
-    station: Annotated[str, typer.Option(help="Station id; its own queue only.")] = "county",
-    state: Annotated[list[str] | None, typer.Option(help="States to show.")] = None,
+    station: Annotated[
+        str, typer.Option(help="Station id from stations.yaml; its own queue only.")
+    ] = "county",
+    state: Annotated[
+        list[str] | None,
+        typer.Option(
+            help=f"A state to show; repeat for several ({', '.join(STATES)}). "
+            "Without --state or --all: submitted only, the requests waiting to be accepted."
+        ),
+    ] = None,
+    every_state: Annotated[
+        bool, typer.Option("--all", help="Requests in every state, closed ones too.")
+    ] = False,
 ) -> None:
-    """A station's requests, oldest first; ID numbers and phones masked."""
+    """A station's requests, oldest first; ID numbers and phones masked. Says which states it
+    shows and how to see the others."""
+    states = STATES if every_state else tuple(state or WAITING)
+    unknown = [s for s in states if s not in STATES]
+    if unknown:
+        err.print(f"[red]No state {', '.join(unknown)}.[/red] States: {', '.join(STATES)}.")
+        raise typer.Exit(2)
 
     async def run(database: Database, kb: KnowledgeBase) -> None:
+        _known_station(kb, station)
         async with database.transaction() as session:
-            filed = await Requests(session).queue([station], tuple(state or ("submitted",)))
+            filed = await Requests(session).queue([station], states)
+        hidden = [s for s in STATES if s not in states]
+        out.print(f"{len(filed)} request(s) at {station} in state {', '.join(states)}.")
+        if hidden:
+            out.print(
+                f"Not shown: {', '.join(hidden)}. "
+                "See them with --state STATE (repeat for several) or --all."
+            )
         shown = Shown("zh", kb, get_settings(), catalogue(), mask_phones=True)
         table = Table("number", "type", "state", "filed", "answers")
         for request in filed:
@@ -89,19 +118,22 @@ def move_request(
 
 @bookings_app.command("list")
 def list_bookings(
-    station: Annotated[str, typer.Option(help="Station id.")] = "county",
+    station: Annotated[str, typer.Option(help="Station id from stations.yaml.")] = "county",
     days: Annotated[int, typer.Option(help="How many days from today.")] = 7,
 ) -> None:
-    """A station's bookings from today on, by day and slot."""
+    """A station's bookings from today on, by day and slot, with who is coming: the name and
+    phone (masked) of their newest request, as the booking form asks for neither."""
 
     async def run(database: Database, kb: KnowledgeBase) -> None:
+        _known_station(kb, station)
         today = today_in_county()
         async with database.transaction() as session:
             visits = await Bookings(session).at_station(
                 station, today, today + timedelta(days=days)
             )
+            coming = await visitors(session, kb, (v.user_id for v in visits), lambda _: True)
         messages = catalogue()
-        table = Table("number", "day", "slot", "service", "state")
+        table = Table("number", "day", "slot", "service", "state", "visitor")
         for visit in visits:
             table.add_row(
                 visit.number,
@@ -109,6 +141,7 @@ def list_bookings(
                 slot_label(messages, "zh", visit.place.slot),
                 visit.service,
                 visit.state,
+                _visitor(coming.get(visit.user_id)),
             )
         out.print(table)
 
@@ -135,6 +168,21 @@ def end_visit(
     except ValueError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
+
+
+def _visitor(visitor: Visitor | None) -> str:
+    if visitor is None:
+        return "(no name or phone given)"
+    masked = visitor.masked()
+    who = " · ".join(part for part in (masked.name, masked.phone) if part)
+    return f"{who} (request {masked.request})"
+
+
+def _known_station(kb: KnowledgeBase, station: str) -> None:
+    if kb.station(station) is None:
+        known = ", ".join(s.id for s in kb.stations)
+        err.print(f"[red]No station '{station}' in stations.yaml.[/red] Known: {known}")
+        raise typer.Exit(2)
 
 
 def _run(work: Callable[[Database, KnowledgeBase], Awaitable[T]]) -> T:

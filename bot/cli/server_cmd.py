@@ -13,6 +13,7 @@ from rich.console import Console
 from bot.config import Settings, get_settings
 from bot.conversation.types import ConversationKey, Option, Outbound
 from bot.errors import KnowledgeUnavailable
+from bot.privacy.sealing import data_key
 from policies.errors import PolicyValidationError
 from policies.loader import load
 from storage import migrate
@@ -49,6 +50,7 @@ def serve(
     settings = get_settings()
     logs.configure(settings.log_level)
     _check_knowledge(settings)
+    data_key(settings)  # now: a missing VETBOT_DATA_KEY is said at start, not at the first ID
     host, port = host or settings.host, port or settings.port
     err.print(f"vetbot: open http://{host}:{port}/ in a browser. 用浏览器打开上面的地址即可对话。")
     uvicorn.run(create_app(settings), host=host, port=port, log_config=None)

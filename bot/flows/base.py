@@ -13,6 +13,11 @@ in `bot/flows/__init__.py`.
 
 Every step flow understands going back (the `back` words, or its `back` option) and cancelling
 (its `cancel` option; the typed `cancel` words are handled before any flow sees the message).
+
+Each step also says what a plausible answer to it looks like (`Expected`), so the route can tell
+a message that is no answer at all — a question, a sentence far longer than any answer, another
+topic, a request for a person, danger — from a wrong answer: such a message is not eaten by the
+step (the route answers it and offers to go on, `resume`); a wrong answer is asked again.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from bot.conversation.payloads import (
 )
 from bot.conversation.turn import Turn
 from bot.conversation.types import Option, Outbound
+from bot.flows.expected import FREE_TEXT, Expected
 from bot.messages import Word
 from bot.skills.menu import main_menu
 from storage.repositories.conversations import ConversationState
@@ -53,6 +59,11 @@ class Flow(ABC):
         """The user's message while in the flow: `text` typed, or `picked`, the value of an
         option the flow offered. None when the message is not the flow's: the route then hands
         it to understanding."""
+
+    def lets_go(self, turn: Turn, text: str) -> bool:
+        """Whether the typed `text` is clearly no answer to what the flow asked, so the route
+        answers it instead and offers to go on. Flows without steps take everything."""
+        return False
 
 
 class StepFlow(Flow, Generic[Step]):
@@ -86,7 +97,19 @@ class StepFlow(Flow, Generic[Step]):
             return self.cancel(turn)
         if chose(turn, text, picked, "back", "back"):
             return await self.back(turn, step)
+        if chose(turn, text, picked, "resume", "resume"):
+            return await self.go(turn, step)  # back from a question asked in between
         return await self.handle(turn, step, text, picked)
+
+    def lets_go(self, turn: Turn, text: str) -> bool:
+        step = self.step_of(turn.state)
+        if step is None or turn.messages.means(text, "back", "resume", "skip", "keep"):
+            return False
+        return not self.expects(turn, step).is_answer(text, turn.decision)
+
+    def expects(self, turn: Turn, step: Step) -> Expected:
+        """What an answer to `step` looks like; free text unless the flow says otherwise."""
+        return FREE_TEXT
 
     def step_of(self, state: ConversationState) -> Step | None:
         """The stored step as one of this flow's, None when the code no longer has it."""

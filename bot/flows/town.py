@@ -8,6 +8,7 @@ from bot.conversation.payloads import FlowValue, Menu, TownPick
 from bot.conversation.turn import Turn
 from bot.conversation.types import Option, Outbound
 from bot.flows.base import StepFlow
+from bot.flows.expected import Expected, town_answer
 from bot.flows.request.fields import find_station
 from bot.skills.contact import contact_lines
 
@@ -20,6 +21,9 @@ class TownFlow(StepFlow[TownStep]):
 
     async def prompt(self, turn: Turn, step: TownStep) -> list[Outbound]:
         return [turn.reply(turn.text("town.ask"), options=self._towns(turn))]
+
+    def expects(self, turn: Turn, step: TownStep) -> Expected:
+        return town_answer(turn.kb)
 
     async def handle(
         self, turn: Turn, step: TownStep, text: str | None, picked: FlowValue | None

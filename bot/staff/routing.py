@@ -2,8 +2,8 @@
 
 Levels rank county (0) above town (1) above village (2). A ticket for work handled at level L
 goes to the user's own station, or the nearest station above it that works at level L or
-higher; urgent tickets go straight to the county centre. Without a known home station the
-county centre takes it.
+higher; urgent tickets go straight to the county centre. Without a known home station, or
+with a township whose station is not on record (`on_record: false`), the county centre takes it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ def route(kb: KnowledgeBase, home: str | None, level: Level, *, urgent: bool = F
     county = kb.county_station()
     if urgent:
         return county
-    station = kb.station(home) if home else None
+    station = kb.serving(home) if home else None  # a township not on record: the county
     while station is not None and RANK[station.level] > RANK[level]:
         station = parent(kb, station.id)
     return station or county

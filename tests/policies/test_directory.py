@@ -98,3 +98,39 @@ def test_the_shipped_stations_book_half_days() -> None:
     assert bookable and all(s.slots == ["上午", "下午"] for s in bookable)
     village = kb.station("cenchuan_xinfu")
     assert village is not None and not village.takes_bookings
+
+
+# Townships whose station is not on record (issue #17): what would leave one unserved.
+def test_contact_details_for_a_station_not_on_record(policies: Path) -> None:
+    line = edit(
+        policies,
+        "stations.yaml",
+        "    on_record: false\n    aliases: [安定]",
+        '    on_record: false\n    phone: "1"',
+    )
+    assert (
+        f"stations.yaml:{line}: station 'anding' is not on record but has phone; "
+        "remove `on_record: false` once its station is in the directory"
+    ) in problems(policies)
+
+
+def test_the_county_centre_is_always_on_record(policies: Path) -> None:
+    line = edit(
+        policies,
+        "stations.yaml",
+        "    level: county\n",
+        "    level: county\n    on_record: false\n",
+    )
+    assert f"stations.yaml:{line + 1}: the county station is always on record" in problems(policies)
+
+
+def test_a_village_under_a_township_not_on_record(policies: Path) -> None:
+    edit(policies, "stations.yaml", "    parent: cenchuan\n", "    parent: anding\n")
+    assert "station 'cenchuan_xinfu' is under 'anding', which is not on record" in problems(
+        policies
+    )
+
+
+def test_one_name_for_two_stations(policies: Path) -> None:
+    edit(policies, "stations.yaml", "aliases: [三市]", "aliases: [三市, 安定]")
+    assert "'安定' names both station 'anding' and 'sanshi'" in problems(policies)

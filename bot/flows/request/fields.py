@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from policies.loader import KnowledgeBase
 from policies.schema import FormField, Station
@@ -23,6 +23,13 @@ _SEPARATORS = re.compile(r"[\s\-()（）.·]")
 _FULL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
+# Days named relative to today (county time: the turn's `today`).
+_DAYS_FROM_TODAY = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
+_DAYS_FROM_TODAY |= {"today": 0, "tomorrow": 1}
+_WEEKDAY = re.compile(r"^(这|本|下|下个)?(?:周|星期|礼拜)([一二三四五六日天1-7])$")
+_WEEKDAYS = "一二三四五六"
+_MONTH_DAY_RELATIVE = re.compile(r"^(这个月|本月|下个?月)\s*(\d{1,2})\s*[日号]$")
+_LOCAL = {"county": 0, "town": 1, "village": 2}  # of two stations named, the more local
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,12 +116,16 @@ def check_id_number(text: str, today: date) -> Checked:
 
 
 def parse_date(text: str, today: date) -> date | Invalid | None:
-    """A date typed as 2026-12-01, 2026/12/1, 2026年12月1日, 20261201 or 12月1日 (this year).
+    """A date typed as 2026-12-01, 2026/12/1, 2026年12月1日, 20261201 or 12月1日 (this year), or
+    named from `today`: 今天, 明天, 后天, 大后天, 周五 (the next one), 这周五, 下周一, 下个月3号.
 
     None when the text is not written as a date at all; Invalid when it is, but no such day
     exists (2月30日).
     """
     typed = normalise(text)
+    relative = _relative_date(typed.lower(), today)
+    if relative is not None:
+        return relative
     found = _FULL_DATE.match(typed) or _COMPACT_DATE.match(typed)
     if found:
         year, month, day = (int(part) for part in found.groups())
@@ -126,6 +137,27 @@ def parse_date(text: str, today: date) -> date | Invalid | None:
         return date(year, month, day)
     except ValueError:
         return Invalid("form.invalid.date_unreal", {"text": typed})
+
+
+def _relative_date(typed: str, today: date) -> date | Invalid | None:
+    if typed in _DAYS_FROM_TODAY:
+        return today + timedelta(days=_DAYS_FROM_TODAY[typed])
+    if found := _WEEKDAY.match(typed):
+        which, day = found.groups()
+        weekday = _WEEKDAYS.index(day) if day in _WEEKDAYS else 6 if day in "日天" else int(day) - 1
+        if not which:  # 周五: the next Friday, today when it is one
+            return today + timedelta(days=(weekday - today.weekday()) % 7)
+        monday = today - timedelta(days=today.weekday())
+        weeks = 1 if which.startswith("下") else 0
+        return monday + timedelta(weeks=weeks, days=weekday)
+    if found := _MONTH_DAY_RELATIVE.match(typed):
+        month = today.month + (1 if found[1].startswith("下") else 0)
+        year, month = today.year + (month - 1) // 12, (month - 1) % 12 + 1
+        try:
+            return date(year, month, int(found[2]))
+        except ValueError:
+            return Invalid("form.invalid.date_unreal", {"text": typed})
+    return None
 
 
 def check_date(text: str, today: date, date_range: str = "any") -> Checked:
@@ -153,14 +185,17 @@ def check_choice(form_field: FormField, text: str) -> Checked:
 
 
 def find_station(kb: KnowledgeBase, text: str, *, county: bool = True) -> Station | None:
-    """The station whose name or alias the user typed (or typed within a longer message)."""
+    """The station whose name or alias the user typed (or typed within a longer message). Of
+    several named in one message ("平江县安定镇", "岑川镇新福村") the most local one wins."""
     typed = unicodedata.normalize("NFKC", text).strip().lower()
     if not typed:
         return None
+    found: list[tuple[int, int, Station]] = []
     for station in kb.stations:
         if station.level == "county" and not county:
             continue
         names = [station.name, station.name_en.lower(), *station.aliases]
-        if any(name and (typed == name or name in typed) for name in names):
-            return station
-    return None
+        lengths = [len(name) for name in names if name and name in typed]
+        if lengths:
+            found.append((_LOCAL[station.level], max(lengths), station))
+    return max(found, key=lambda f: f[:2])[2] if found else None

@@ -1,5 +1,7 @@
 // The staff console: queue, ticket, ratings and audit pages over /api/staff, polled for live
 // updates. Text comes from the catalogue (the #texts JSON); data is only ever set as text.
+// A poll patches the page in place (patch below) instead of re-drawing it, so what the member
+// is doing survives it: where they scrolled to, an open panel, focus and what they typed.
 "use strict";
 (function () {
   const TEXTS = JSON.parse(document.getElementById("texts").textContent);
@@ -9,6 +11,7 @@
   const CSRF = document.querySelector("meta[name=csrf]").content;
   const main = document.getElementById("main");
   const top = document.getElementById("top");
+  const flashes = document.getElementById("flash");
   const POLL_MS = 4000;
 
   function T(key, params) {
@@ -25,7 +28,7 @@
       else if (name === "class") node.className = value;
       else node.setAttribute(name, value === true ? "" : value);
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === null || child === undefined || child === false) continue;
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
@@ -66,14 +69,58 @@
     return iso ? new Date(iso).toLocaleString(document.documentElement.lang, { hour12: false }) : "";
   }
 
-  // replaceChildren turns null into the text "null": leave out the parts a page does not have.
+  // The page as it should now look, patched into what is on screen. Leave out (null) the parts
+  // a page does not have.
   function show(...parts) {
-    main.replaceChildren(...parts.filter((part) => part !== null && part !== undefined));
+    patchChildren(main, el("div", {}, parts));
+  }
+
+  // Make `old` look like `fresh` and keep `old`: its scroll position, focus, typed value and
+  // event handlers stay. A node whose tag or key (id, data-id, data-number) differs is replaced
+  // by the fresh one, handlers and all. Whether a <details> is open is the member's choice, and
+  // a [data-keep] element's children are filled by the page itself (search results).
+  function patch(old, fresh) {
+    if (old.nodeName !== fresh.nodeName || key(old) !== key(fresh)) {
+      old.replaceWith(fresh);
+      return;
+    }
+    if (old.nodeType === Node.TEXT_NODE) {
+      if (old.data !== fresh.data) old.data = fresh.data;
+      return;
+    }
+    if (old.nodeType !== Node.ELEMENT_NODE) return;
+    for (const { name } of [...old.attributes]) {
+      if (!fresh.hasAttribute(name) && !(name === "open" && old.nodeName === "DETAILS")) old.removeAttribute(name);
+    }
+    for (const { name, value } of [...fresh.attributes]) {
+      if (name === "open" && old.nodeName === "DETAILS") continue;
+      if (old.getAttribute(name) !== value) old.setAttribute(name, value);
+    }
+    if (!old.hasAttribute("data-keep")) patchChildren(old, fresh);
+  }
+
+  function patchChildren(parent, fresh) {
+    const wanted = [...fresh.childNodes];
+    wanted.forEach((node, index) => {
+      const current = parent.childNodes[index];
+      if (current) patch(current, node);
+      else parent.append(node);
+    });
+    while (parent.childNodes.length > wanted.length) parent.lastChild.remove();
+  }
+
+  function key(node) {
+    if (node.nodeType !== Node.ELEMENT_NODE) return "";
+    return node.id || node.getAttribute("data-id") || node.getAttribute("data-number") || "";
+  }
+
+  function value(id) {
+    return document.getElementById(id)?.value ?? "";
   }
 
   function flash(message) {
     const box = el("div", { class: "flash", role: "alert" }, message);
-    main.prepend(box);
+    flashes.prepend(box);
     setTimeout(() => box.remove(), 6000);
   }
 
@@ -196,12 +243,44 @@
     );
   }
 
+  // Visitors whose phone the member revealed (audited), by booking number: a poll keeps them.
+  const revealedVisitors = new Map();
   async function bookingList() {
     const rows = await api("/api/staff/bookings");
     const list = el("ul", { class: "queue" });
-    for (const v of rows) list.append(visitItem(v, true));
+    for (const v of rows) {
+      const revealed = revealedVisitors.get(v.number);
+      list.append(visitItem(revealed ? { ...v, visitor: revealed, revealed: true } : v, true));
+    }
     if (!rows.length) list.append(el("li", { class: "empty" }, T("queue.empty")));
     return list;
+  }
+
+  function revealVisitor(number) {
+    api(`/api/staff/bookings/${encodeURIComponent(number)}/reveal`, {}).then(
+      (row) => {
+        revealedVisitors.set(number, row.visitor);
+        showQueue();
+      },
+      (error) => flash(error.message),
+    );
+  }
+
+  function visitor(v, actionable) {
+    const who = v.visitor;
+    if (!who) return el("span", { class: "visitor" }, T("booking.no_visitor"));
+    const reveal =
+      actionable && who.phone && !v.revealed
+        ? el("button", { type: "button", class: "link", "data-action": "reveal", onclick: () => revealVisitor(v.number) }, T("booking.reveal"))
+        : null;
+    return el(
+      "span",
+      { class: "visitor" },
+      T("booking.visitor", { who: [who.name, who.phone].filter(Boolean).join(" · ") }),
+      T("booking.from_request", { number: who.request }),
+      reveal ? " " : null,
+      reveal,
+    );
   }
 
   function visitItem(v, actionable) {
@@ -231,6 +310,7 @@
         el("span", { class: "badge" }, T("visit." + v.state)),
         el("span", { class: "station" }, `${v.station} · ${v.day} ${v.slot}`),
         el("span", { class: "summary" }, v.service),
+        visitor(v, actionable),
         ...buttons,
       ),
     );
@@ -248,7 +328,7 @@
     const r = data.request;
     const note = el("input", { id: "request-note", maxlength: 1000, placeholder: T("request.note_placeholder") });
     const move = (state) =>
-      api(`/api/staff/requests/${encodeURIComponent(r.number)}/state`, { state, note: note.value }).then(
+      api(`/api/staff/requests/${encodeURIComponent(r.number)}/state`, { state, note: value("request-note") }).then(
         () => { requestRevealed = null; showRequest(); },
         (error) => flash(error.message),
       );
@@ -302,17 +382,14 @@
     return list.map((m) => el("li", { class: `msg ${m.sender}` }, el("small", {}, `${T("sender." + m.sender)} ${localTime(m.at)}`), el("div", {}, m.text)));
   }
 
-  async function showTicket(partial) {
+  async function showTicket() {
     const data = await api(`/api/staff/tickets/${TICKET}${revealed ? "?reveal=1" : ""}`);
-    if (partial) {
-      // The member is typing: refresh the conversation only, and keep their place.
-      const box = document.getElementById("messages");
-      if (box) box.replaceChildren(...messageList(data.messages));
-      return;
-    }
     const t = data.ticket;
     const newest = data.messages.length ? data.messages[data.messages.length - 1].id : 0;
-    const keepDraft = document.getElementById("reply-text")?.value || "";
+    const shown = document.getElementById("messages");
+    // A new message scrolls into view only for a member already at the newest one: one who
+    // scrolled up to read stays where they are.
+    const atEnd = !shown || shown.scrollHeight - shown.scrollTop - shown.clientHeight < 40;
     const head = el(
       "section",
       { class: "ticket-head" },
@@ -342,58 +419,88 @@
       data.requests.length ? el("section", { class: "others" }, el("h2", {}, T("ticket.requests")), el("ul", { class: "queue" }, data.requests.map(requestItem))) : null,
       data.bookings.length ? el("section", { class: "others" }, el("h2", {}, T("ticket.bookings")), el("ul", { class: "queue" }, data.bookings.map((v) => visitItem(v, false)))) : null,
     ];
-    show(head, actions(t, keepDraft), conversation, ...theirs, history(data.timeline), others(data.other_tickets));
-    if (newest !== lastMessage) {
+    show(head, actions(t), conversation, ...theirs, history(data.timeline), others(data.other_tickets));
+    if (newest !== lastMessage && atEnd) {
       const box = document.getElementById("messages");
       box.scrollTop = box.scrollHeight;
-      lastMessage = newest;
     }
+    lastMessage = newest;
   }
 
   function act(path, body) {
     return api(`/api/staff/tickets/${TICKET}/${path}`, body || {}).then(() => showTicket(), (error) => flash(error.message));
   }
 
-  function actions(t, draft) {
+  function actions(t) {
     const box = el("section", { class: "actions" });
     if (t.status === "resolved") {
       box.append(el("button", { type: "button", id: "reopen", onclick: () => act("reopen") }, T("action.reopen")));
       return box;
     }
     if (!t.mine) box.append(el("button", { type: "button", id: "claim", onclick: () => act("claim") }, T("action.claim")));
-    const text = el("textarea", { id: "reply-text", rows: 3, maxlength: 2000, placeholder: T("action.reply_placeholder") });
-    text.value = draft;
+    // Handlers read the fields where they are on screen: a poll keeps those, not these.
+    const send = (event) => {
+      event.preventDefault();
+      const text = value("reply-text");
+      if (!text.trim()) return;
+      act("reply", { text }).then(() => {
+        const box = document.getElementById("reply-text");
+        if (box) box.value = "";
+      });
+    };
     box.append(
       el(
         "form",
-        { class: "reply", onsubmit: (event) => { event.preventDefault(); if (text.value.trim()) act("reply", { text: text.value }).then(() => { const now = document.getElementById("reply-text"); if (now) now.value = ""; }); } },
-        text,
+        { class: "reply", onsubmit: send },
+        el("textarea", { id: "reply-text", rows: 3, maxlength: 2000, placeholder: T("action.reply_placeholder") }),
         el("button", { type: "submit", id: "send" }, T("action.send")),
       ),
-      canned(text),
+      canned(),
     );
     const note = el("input", { id: "resolve-note", maxlength: 2000, placeholder: T("action.note_placeholder") });
     box.append(
-      el("form", { class: "resolve", onsubmit: (event) => { event.preventDefault(); act("resolve", { note: note.value }); } }, note, el("button", { type: "submit", id: "resolve" }, T("action.resolve"))),
+      el("form", { class: "resolve", onsubmit: (event) => { event.preventDefault(); act("resolve", { note: value("resolve-note") }); } }, note, el("button", { type: "submit", id: "resolve" }, T("action.resolve"))),
       transfer(),
     );
     return box;
   }
 
-  function canned(target) {
-    const results = el("ul", { class: "canned-results" });
+  // Searched as the member types, a moment after they pause; the newest answer wins.
+  const SEARCH_PAUSE_MS = 250;
+  function canned() {
+    const results = el("ul", { class: "canned-results", id: "canned-results", "data-keep": true });
     const search = el("input", { type: "search", id: "canned-search", placeholder: T("action.canned_search") });
+    let timer = 0;
+    let asked = 0;
     async function find() {
-      const found = await api(`/api/staff/canned?q=${encodeURIComponent(search.value)}`).catch(() => []);
-      results.replaceChildren(
+      const mine = ++asked;
+      const query = value("canned-search");
+      const found = await api(`/api/staff/canned?q=${encodeURIComponent(query)}`).catch(() => []);
+      if (mine !== asked) return; // a later search is on its way
+      document.getElementById("canned-results")?.replaceChildren(
         ...found.map((entry) =>
-          el("li", {}, el("button", { type: "button", class: "link", onclick: () => { target.value = entry.answer; target.focus(); } }, T("action.canned_pick")), " ", entry.title),
+          el("li", { "data-id": entry.id }, el("button", { type: "button", class: "link", onclick: () => useCanned(entry.answer) }, T("action.canned_pick")), " ", entry.title),
         ),
       );
     }
-    search.addEventListener("change", find);
-    search.addEventListener("keyup", (event) => { if (event.key === "Enter") find(); });
-    return el("details", { class: "canned" }, el("summary", {}, T("action.canned")), search, results);
+    search.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(find, SEARCH_PAUSE_MS);
+    });
+    search.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      clearTimeout(timer);
+      find();
+    });
+    return el("details", { class: "canned", id: "canned" }, el("summary", {}, T("action.canned")), search, results);
+  }
+
+  function useCanned(answer) {
+    const box = document.getElementById("reply-text");
+    if (!box) return;
+    box.value = answer;
+    box.focus();
   }
 
   let stations = null;
@@ -405,7 +512,7 @@
     else api("/api/staff/stations").then((list) => { stations = list; fill(list); });
     return el(
       "form",
-      { class: "transfer", onsubmit: (event) => { event.preventDefault(); act("transfer", { station_id: select.value, note: note.value }).then(() => (location.href = "/staff")); } },
+      { class: "transfer", onsubmit: (event) => { event.preventDefault(); act("transfer", { station_id: value("transfer-to"), note: value("transfer-note") }).then(() => (location.href = "/staff")); } },
       el("label", {}, T("action.transfer_to"), " ", select),
       note,
       el("button", { type: "submit", id: "transfer" }, T("action.transfer")),
@@ -415,7 +522,7 @@
   function history(entries) {
     return el(
       "details",
-      { class: "history" },
+      { class: "history", id: "history" },
       el("summary", {}, T("ticket.history")),
       el("ol", {}, entries.map((e) => el("li", {}, `${localTime(e.at)} ${e.who || T("audit.system")} · ${T("audit." + e.action)}`))),
     );
@@ -451,9 +558,26 @@
         "table",
         {},
         el("tr", {}, el("th", {}, T("audit.when")), el("th", {}, T("audit.who")), el("th", {}, T("audit.what"))),
-        rows.map((e) => el("tr", {}, el("td", {}, localTime(e.at)), el("td", {}, e.who || T("audit.system")), el("td", {}, T("audit." + e.action), e.ticket_id ? el("a", { href: `/staff/tickets/${e.ticket_id}` }, ` #${e.ticket_id}`) : null))),
+        rows.map((e) => el("tr", {}, el("td", {}, localTime(e.at)), el("td", {}, e.who || T("audit.system")), el("td", {}, auditWhat(e)))),
       ),
     );
+  }
+
+  // "申请状态变更 PJ-2026-000001 → 已受理", "新增账号 wang · 工作人员", "转交 T-000003 · 转至…".
+  function auditWhat(e) {
+    const s = e.subject;
+    const named = s ? (s.href ? el("a", { href: s.href, class: "subject" }, s.label) : el("span", { class: "subject" }, s.label)) : null;
+    const state = e.detail && e.detail.state;
+    const moved = e.action === "request_state" && state ? T("state." + state) : e.action === "booking_state" && state ? T("visit." + state) : null;
+    const role = e.detail && e.detail.role ? T("role." + e.detail.role) : null;
+    return [
+      T("audit." + e.action),
+      named ? " " : null,
+      named,
+      moved ? ` → ${moved}` : null,
+      role ? ` · ${role}` : null,
+      e.to ? ` · ${T("audit.to", { station: e.to })}` : null,
+    ];
   }
 
   // ---- login ----
@@ -486,11 +610,13 @@
 
   // ---- start ----
   const PAGES = { queue: showQueue, ticket: showTicket, request: showRequest, ratings: showRatings, audit: showAudit };
+  let refreshes = 0;
   async function refresh() {
-    // Polling stands in for push: it works through any proxy and on a phone that sleeps.
-    const typing = document.activeElement && ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
-    if (document.visibilityState === "visible" && !(typing && PAGE !== "ticket")) {
-      await PAGES[PAGE](typing).catch((error) => flash(error.message));
+    // Polling stands in for push: it works through any proxy and on a phone that sleeps. The
+    // page is patched, not re-drawn, so it may refresh while the member types or reads.
+    if (document.visibilityState === "visible") {
+      await PAGES[PAGE]().catch((error) => flash(error.message));
+      document.body.dataset.refreshed = String(++refreshes); // for tests: a poll has landed
     }
     setTimeout(refresh, POLL_MS);
   }

@@ -2,56 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
-from bot.config import Settings
-from bot.conversation.engine import Engine
-from bot.conversation.knowledge import Knowledge, KnowledgeStore
-from storage import migrate
-from storage.database import Database
 from storage.repositories.outbox import Outbox
-from tests.bot.chatting import TEST_DATA_KEY, Chat, payloads
-from tests.paths import FIXTURE_KB, REPO
+from tests.bot.chatting import Chat, payloads
+from tests.bot.cli.running import vetbot
 
-ROOT = REPO
 ID = "11010519491231002X"  # GB 11643's own example
-
-
-def vetbot(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The command line of this checkout (`python -m bot.cli`) on the test's database."""
-    env = {
-        **os.environ,
-        "VETBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-        "VETBOT_POLICIES_DIR": str(FIXTURE_KB),
-        "VETBOT_DATA_KEY": TEST_DATA_KEY,
-        "COLUMNS": "200",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
-
-
-@pytest.fixture
-async def chat(tmp_path: Path, knowledge: Knowledge) -> AsyncIterator[Chat]:
-    database = Database(f"sqlite:///{tmp_path / 'cli.db'}")
-    await migrate.upgrade(database)
-    settings = Settings(policies_dir=FIXTURE_KB, data_key=SecretStr(TEST_DATA_KEY))
-    chat = Chat(Engine(database, KnowledgeStore(FIXTURE_KB, knowledge), settings))
-    yield chat
-    await database.dispose()
 
 
 async def test_a_request_is_listed_masked_and_moved_on(tmp_path: Path, chat: Chat) -> None:

@@ -126,7 +126,8 @@ async def test_messages_join_the_ticket_and_live_ones_are_only_relayed(
     async with engine.database.transaction() as session:
         await work.claim(session, desk, staff, 1, clock.advance(minutes=5))
     clock.advance(minutes=1)
-    assert await veteran.say("在吗") == []  # live: relayed to staff, the bot keeps quiet
+    [relayed] = await veteran.say("在吗")  # live: relayed to staff, said so once a burst
+    assert relayed.text == "已转给工作人员。"
     assert await veteran.say("1") == []  # a digit is a word for staff, not an option
     ticket = await open_ticket(engine.database, 1)
     assert ticket.last_user_at == clock.now
@@ -158,7 +159,7 @@ async def test_staff_reply_goes_out_through_the_outbox_and_the_log(
     assert [m.outcome for _, m in logged[-2:]] == ["notice", "staff"]
     state = await veteran.state()
     assert (state.flow, state.step) == ("handoff", "talk")
-    assert await veteran.say("优待金") == []
+    assert [r.text for r in await veteran.say("优待金")] == ["已转给工作人员。"]  # relayed
 
 
 async def test_resolve_asks_for_a_rating_by_digit_or_button(

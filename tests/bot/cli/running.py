@@ -1,0 +1,31 @@
+"""Running the command line in tests: `vetbot` of this checkout as a child process, on the
+test's SQLite file (where the `chat` fixture of conftest.py files requests and bookings)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.bot.chatting import TEST_DATA_KEY
+from tests.paths import FIXTURE_KB, REPO
+
+
+def vetbot(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command line of this checkout (`python -m bot.cli`) on the test's database."""
+    env = {
+        **os.environ,
+        "VETBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "VETBOT_POLICIES_DIR": str(FIXTURE_KB),
+        "VETBOT_DATA_KEY": TEST_DATA_KEY,
+        "COLUMNS": "200",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+    )
