@@ -66,8 +66,9 @@ class Settings(BaseSettings):
     )
     crisis_contact: str = Field(
         "",
-        description="Crisis line shown to users in distress, as the bureau wants it worded "
-        "(e.g. a hotline). Empty: the bot tells them to call 110/120 and hands them to staff.",
+        description="A local crisis line shown to users in distress (self-harm), as the bureau "
+        "wants it worded, after 110/120 and the national psychological assistance hotline 12356 "
+        "that is always shown, at any hour. Empty: only the national hotline.",
     )
     work_hours: str = Field(
         "09:00-17:00",
@@ -91,10 +92,64 @@ class Settings(BaseSettings):
         12.0, gt=0, description="How long a staff console login lasts without logging in again."
     )
     staff_max_failures: int = Field(
-        5, ge=1, description="Wrong passwords in a row before a staff account is locked."
+        5,
+        ge=1,
+        description="Wrong passwords in a row at one login name from one address before that "
+        "address is locked out of that name (an unknown name locks alike).",
+    )
+    staff_max_failures_per_address: int = Field(
+        20,
+        ge=1,
+        description="Wrong staff passwords from one address, whatever the names, before every "
+        "login from there waits for the lockout window to end.",
     )
     staff_lockout_minutes: float = Field(
-        15.0, gt=0, description="How long a staff account stays locked after too many failures."
+        15.0,
+        gt=0,
+        description="The window the staff login counts attempts in (a lockout ends with it).",
+    )
+    api_key: SecretStr = Field(
+        SecretStr(""),
+        description="Key for integrations and load tests (16+ characters). A request to "
+        "POST /api/chat with `Authorization: Bearer <key>` may name any `user_id` in its body; "
+        "without it the web chat's signed cookie decides who is talking. Unset: no key works.",
+    )
+    limit_chat: int = Field(
+        30,
+        ge=1,
+        description="Messages one identity may send per minute; more get a polite "
+        "“please slow down” (HTTP 429 on the JSON API).",
+    )
+    limit_chat_per_address: int = Field(
+        200,
+        ge=1,
+        description="Messages per minute from one network address (web chat), "
+        "whatever identities it uses. Requests with the API key count per named user only.",
+    )
+    limit_link: int = Field(
+        10, ge=1, description="Account-link codes one identity may ask for or type per hour."
+    )
+    limit_link_per_address: int = Field(
+        20, ge=1, description="Account-link codes asked for or typed per hour from one address."
+    )
+    limit_tickets: int = Field(
+        3,
+        ge=1,
+        description="New tickets for staff one identity may open per hour (someone in "
+        "distress past it still gets the emergency numbers).",
+    )
+    limit_tickets_per_address: int = Field(
+        5, ge=1, description="New tickets for staff per hour from one address."
+    )
+    limit_bookings: int = Field(4, ge=1, description="Bookings one identity may make per day.")
+    limit_bookings_per_address: int = Field(
+        10, ge=1, description="Bookings per day from one address."
+    )
+    max_open_bookings: int = Field(
+        2,
+        ge=1,
+        description="Visits one user may have booked and not yet made; to book "
+        "another, they cancel or make one first.",
     )
     log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
     telegram_token: SecretStr = Field(
@@ -130,6 +185,14 @@ class Settings(BaseSettings):
     def _working_hours(cls, text: str) -> str:
         # A typo in the bureau's hours must stop the server at start, not fail a handoff later.
         return WorkingHours.parse(text).describe()
+
+    @field_validator("api_key")
+    @classmethod
+    def _long_api_key(cls, key: SecretStr) -> SecretStr:
+        # Anyone holding the key may act as any web user: a short one could be guessed.
+        if 0 < len(key.get_secret_value()) < 16:
+            raise ValueError("VETBOT_API_KEY must be at least 16 characters of random text")
+        return key
 
 
 @lru_cache(maxsize=1)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import os
+import stat
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import URL, event, text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -22,6 +27,12 @@ from storage.url import async_url, is_sqlite
 
 # Errors that mean "the database is not there right now", as opposed to a bug in a query.
 _UNAVAILABLE = (OperationalError, InterfaceError, OSError)  # OSError covers refused and timeouts
+# The SQLite file holds names, phone numbers and conversations: its owner's only. SQLite gives
+# the WAL and shared-memory files it makes beside it the database file's own mode.
+PRIVATE = 0o600
+_BESIDE = ("", "-wal", "-shm", "-journal")
+
+log = logging.getLogger(__name__)
 
 
 class Database:
@@ -42,7 +53,7 @@ class Database:
             self.url, echo=echo, pool_pre_ping=not self.sqlite, connect_args=connect_args
         )
         if self.sqlite:
-            _configure_sqlite(self.engine)
+            _configure_sqlite(self.engine, _sqlite_path(self.url))
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time. Queueing our own transactions here, in order, beats
         # letting them poll SQLite's busy handler, whose sleeps grow to 100 ms each.
@@ -110,14 +121,50 @@ def _describe(exc: BaseException) -> str:
     return f"{type(original).__name__}: {original}".strip()
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _sqlite_path(url: URL) -> Path | None:
+    name = url.database or ""
+    return None if name in ("", ":memory:") or name.startswith("file:") else Path(name)
+
+
+def _create_private(path: Path) -> None:
+    """Make the SQLite file for its owner only, before SQLite makes it with the umask's 0644."""
+    # There already, or no such folder (which SQLite's own error says better): nothing to do.
+    with contextlib.suppress(OSError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+
+
+def _warn_if_readable(path: Path) -> None:
+    """Warn when the database, or its WAL, can be read by other users of the machine."""
+    for suffix in _BESIDE:
+        beside = path.with_name(path.name + suffix)
+        try:
+            mode = stat.S_IMODE(beside.stat().st_mode)
+        except OSError:
+            continue
+        if mode & 0o077:
+            log.warning(
+                "the database file %s can be read by other users of this machine (mode %o), "
+                "though it holds personal data: chmod 600 %s*",
+                beside,
+                mode,
+                path,
+            )
+
+
+def _configure_sqlite(engine: AsyncEngine, path: Path | None) -> None:
     """WAL so readers never wait for the writer; BEGIN IMMEDIATE so two writers never deadlock.
 
     pysqlite's default deferred BEGIN takes the write lock only at the first write; two turns
     that both read first then fail with 'database is locked' instead of queueing. Taking the
     write lock at BEGIN makes SQLite serialise whole transactions, the cross-process guard that
-    PostgreSQL gets from row locks.
+    PostgreSQL gets from row locks. The file itself is made for its owner only.
     """
+    if path is not None:
+        _warn_if_readable(path)
+
+        @event.listens_for(engine.sync_engine, "do_connect")
+        def _before_connect(*_args: Any) -> None:
+            _create_private(path)  # each time: the file may have been removed meanwhile
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -83,6 +83,17 @@ async def fresh_database(kind: str, tmp_path: Path) -> AsyncIterator[Database]:
     finally:
         await database.dispose()
         await _schema(url, f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(autouse=True, scope="session")
+def development_data_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Settings without a data key make a development key file (web identities are signed with
+    a key derived from it): in a folder of the test run, never the developer's var/data.key.
+    Servers started as child processes inherit it."""
+    with pytest.MonkeyPatch.context() as patch:
+        folder = tmp_path_factory.mktemp("data-key")
+        patch.setenv("VETBOT_DATA_KEY_FILE", str(folder / "data.key"))
+        yield
 
 
 DATABASES = [

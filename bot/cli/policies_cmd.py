@@ -53,7 +53,9 @@ def check(
 def reload(
     url: Annotated[
         str | None,
-        typer.Option(help="The running server; by default http://VETBOT_HOST:VETBOT_PORT of this machine."),
+        typer.Option(
+            help="The running server; by default http://VETBOT_HOST:VETBOT_PORT of this machine."
+        ),
     ] = None,
 ) -> None:
     """Ask the running server (on this machine) to load the YAML again now."""

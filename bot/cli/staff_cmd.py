@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable, Coroutine
+from functools import partial
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -13,11 +14,14 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings, get_settings
 from bot.staff.accounts import MIN_PASSWORD, check_role, check_username, hash_password
+from bot.staff.passwords import weak_password
+from bot.staff.throttle import LoginThrottle
 from policies.errors import PolicyValidationError
 from policies.loader import load
 from storage import migrate
 from storage.database import Database
 from storage.errors import StorageUnavailable
+from storage.models.base import utcnow
 from storage.repositories.audit import AuditLog
 from storage.repositories.staff import ROLES, StaffAccounts
 
@@ -33,7 +37,7 @@ ROLE_HELP = "staff (works its station's queue and those below), station_head (al
 ROLE_HELP += "claimed tickets, reads the audit log), admin (all stations)."
 
 
-def _password(from_stdin: bool) -> str:
+def _password(from_stdin: bool, username: str) -> str:
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -43,6 +47,10 @@ def _password(from_stdin: bool) -> str:
     except ValueError as exc:
         err.print(f"[red]{exc}.[/red]")
         raise typer.Exit(2) from exc
+    weak = weak_password(password, username)
+    if weak is not None:
+        err.print(f"[red]That password will not do: {weak}.[/red] Choose a longer phrase.")
+        raise typer.Exit(2)
     return password
 
 
@@ -76,7 +84,10 @@ def add(
         err.print(f"[red]{exc}.[/red]")
         raise typer.Exit(2) from exc
     _station(settings, station)
-    hashed = hash_password(_password(password_stdin))
+    if _with_database(settings, partial(_taken, username)):  # before asking for a password
+        err.print(f"[red]The username '{username}' is taken.[/red]")
+        raise typer.Exit(1)
+    hashed = hash_password(_password(password_stdin, username))
 
     async def run(database: Database) -> None:
         async with database.transaction() as session:
@@ -120,18 +131,19 @@ def password(
     ] = False,
 ) -> None:
     """Set a new password (ends the account's sessions and any lockout)."""
-    hashed = hash_password(_password(password_stdin))
-    _change(
-        username,
-        "staff_password",
-        lambda accounts, staff_id: accounts.set_password(staff_id, hashed),
-    )
+    hashed = hash_password(_password(password_stdin, username))
+
+    async def change(accounts: StaffAccounts, staff_id: int) -> None:
+        await accounts.set_password(staff_id, hashed)
+        await _unlocked(accounts, staff_id, username)
+
+    _change(username, "staff_password", change)
 
 
 @app.command("unlock")
 def unlock(username: Annotated[str, typer.Argument(help="The account's login name.")]) -> None:
     """Lift a lockout after too many wrong passwords."""
-    _change(username, "staff_unlock", lambda accounts, staff_id: accounts.logged_in(staff_id))
+    _change(username, "staff_unlock", partial(_unlocked, username=username))
 
 
 @app.command("disable")
@@ -148,6 +160,18 @@ def enable(username: Annotated[str, typer.Argument(help="The account's login nam
     _change(
         username, "staff_enable", lambda accounts, staff_id: accounts.set_active(staff_id, True)
     )
+
+
+async def _unlocked(accounts: StaffAccounts, staff_id: int, username: str) -> None:
+    """No lockout left: the account's own, and the attempts at its name from every address."""
+    await accounts.logged_in(staff_id)
+    throttle = LoginThrottle(accounts.session, get_settings(), utcnow())
+    await throttle.unlock(username.strip().lower())
+
+
+async def _taken(username: str, database: Database) -> bool:
+    async with database.transaction() as session:
+        return await StaffAccounts(session).by_username(username) is not None
 
 
 def _change(

@@ -5,7 +5,11 @@
     state, message log and dedupe key are written → commit → replies are returned.
 
 If the database is unavailable nothing is written and `TryAgainLater` carries a polite reply;
-the caller answers its platform with a status that makes it redeliver.
+the caller answers its platform with a status that makes it redeliver. An identity or address
+over its message rate (`limits.py`) gets a polite "slow down" and nothing else happens; words of
+distress are answered whatever the rate.
+
+Logs name conversations by `pseudonym` only: a web user's id is their credential.
 """
 
 from __future__ import annotations
@@ -15,12 +19,14 @@ import logging
 import time
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
 from bot.calendar.workdays import today_in_county
 from bot.config import Settings
 from bot.conversation.knowledge import Knowledge, KnowledgeStore
+from bot.conversation.limits import within
 from bot.conversation.locks import KeyedLocks
 from bot.conversation.replies import decode_replies, encode_replies
 from bot.conversation.route import may_need_understanding, respond
@@ -30,7 +36,8 @@ from bot.errors import TryAgainLater
 from bot.messages import Catalogue, catalogue
 from bot.observe.metrics import Metrics
 from bot.privacy.masking import mask, mask_id_numbers
-from intents.decision import Decision
+from bot.privacy.pseudonyms import pseudonym
+from intents.decision import Decision, Intent
 from storage.database import Database
 from storage.errors import StorageUnavailable
 from storage.models.base import utcnow
@@ -43,8 +50,18 @@ MAX_ID = 128  # message ids and payloads longer than this are not from a real pl
 
 log = logging.getLogger(__name__)
 
-# What came of a message: a turn's outcome, or one the engine decides before any turn.
-Handled = Outcome | Literal["duplicate", "invalid"]
+# What came of a message: a turn's outcome, or one the engine decides before any turn
+# ("delivered": a duplicate whose replies already reached the platform).
+Handled = Outcome | Literal["duplicate", "delivered", "invalid"]
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """The replies to one message, and what came of it (the JSON API answers "limited" with
+    HTTP 429)."""
+
+    replies: list[Outbound]
+    outcome: Handled
 
 
 class Engine:
@@ -70,6 +87,10 @@ class Engine:
         self.today = today or today_in_county
 
     async def handle(self, inbound: Inbound) -> list[Outbound]:
+        return (await self.answer(inbound)).replies
+
+    async def answer(self, inbound: Inbound) -> Answered:
+        """`handle`, saying what came of the message as well."""
         if not inbound.message_id or len(inbound.message_id) > MAX_ID:
             raise ValueError(
                 f"message_id must be 1-{MAX_ID} characters, got {inbound.message_id!r}"
@@ -93,7 +114,24 @@ class Engine:
             self.metrics.latency.observe(time.perf_counter() - started)
         self.metrics.outcomes.labels(outcome).inc()
         log.info("turn handled", extra={**_ids(inbound), "outcome": outcome})
-        return replies
+        return Answered(replies, outcome)
+
+    async def to_send(self, inbound: Inbound) -> list[Outbound]:
+        """For channels that send replies themselves: the replies to send, none for a message
+        redelivered after its replies were delivered (`sent`)."""
+        answered = await self.answer(inbound)
+        return [] if answered.outcome == "delivered" else answered.replies
+
+    async def sent(self, inbound: Inbound) -> None:
+        """Record that the replies to `inbound` reached its platform."""
+        key = inbound.key
+        try:
+            async with self.database.transaction() as session:
+                await DedupeKeys(session).delivered(
+                    key.channel, key.chat_id, key.user_id, inbound.message_id
+                )
+        except StorageUnavailable as exc:  # the replies are out; only a redelivery repeats them
+            log.warning("delivery not recorded: %s", exc, extra=_ids(inbound))
 
     async def _turn(
         self, inbound: Inbound, knowledge: Knowledge, decision: Decision | None
@@ -103,9 +141,10 @@ class Engine:
             conversations = Conversations(session)
             state = await conversations.open(key.channel, key.chat_id, key.user_id)
             dedupe = DedupeKeys(session)
-            stored = await dedupe.replies_for(state.id, inbound.message_id)
+            stored = await dedupe.handled(state.id, inbound.message_id)
             if stored is not None:
-                return decode_replies(stored), "duplicate"
+                replies = decode_replies(stored.replies)
+                return replies, "delivered" if stored.delivered else "duplicate"
             problem = inbound_problem(inbound)
             if problem is not None:  # nothing to remember: the same message gets the same reply
                 text = self.messages.text(state.language, problem, limit=MAX_TEXT)
@@ -121,6 +160,8 @@ class Engine:
                 today=self.today(),
                 decision=decision,
             )
+            if not _distress(decision) and not await within(turn, "chat"):
+                return [Outbound(self.messages.bilingual("limit.chat"))], "limited"
             replies = await respond(turn)
             # Digits pick from the last reply that offered options (adapters number each
             # reply's options from 1, so only one reply per turn should carry them).
@@ -147,13 +188,15 @@ class Engine:
 
     def _unavailable(self) -> Outbound:
         # The state (and so the language) could not be read: say it in both languages.
-        return Outbound("\n".join(self.messages.text(lang, "unavailable") for lang in ("zh", "en")))
+        return Outbound(self.messages.bilingual("unavailable"))
 
 
 def inbound_problem(inbound: Inbound) -> str | None:
     """The catalogue key of a polite refusal, or None when the message can be handled."""
     if inbound.payload is not None:
-        return None if 0 < len(inbound.payload) <= MAX_ID else "input.unreadable"
+        payload = inbound.payload
+        readable = 0 < len(payload) <= MAX_ID and not any(_control(ch) for ch in payload)
+        return None if readable else "input.unreadable"
     text = inbound.text
     if text is None:
         if inbound.contact is not None:
@@ -187,5 +230,10 @@ def _shown(inbound: Inbound, state: ConversationState) -> str:
     return labels.get(inbound.payload, inbound.payload)
 
 
+def _distress(decision: Decision | None) -> bool:
+    """Words a person must get an answer to at any rate: distress, self-harm, threats."""
+    return isinstance(decision, Intent) and decision.urgent
+
+
 def _ids(inbound: Inbound) -> dict[str, str]:
-    return {"key": str(inbound.key), "message_id": inbound.message_id}
+    return {"key": pseudonym(inbound.key), "message_id": inbound.message_id}

@@ -19,6 +19,7 @@ from bot.conversation.payloads import (
     Handoff,
     Languages,
     Link,
+    LinkAnswer,
     Menu,
     NewBooking,
     Rate,
@@ -38,6 +39,7 @@ from bot.conversation.types import Option, Outbound
 from bot.flows import FLOWS, handoff
 from bot.flows.request.flow import types_menu
 from bot.messages import LANGUAGES
+from bot.privacy.pseudonyms import pseudonym
 from bot.skills import answers, linking, menu, status
 
 log = logging.getLogger(__name__)
@@ -52,13 +54,15 @@ async def pick(turn: Turn, payload: str) -> list[Outbound]:
         payload = chosen.payload
     picked = parse(payload)
     if isinstance(picked, Unknown):
-        key = str(turn.inbound.key)
+        key = pseudonym(turn.inbound.key)
         log.warning("an option payload no menu makes: %r", payload, extra={"key": key})
         return [stale(turn)]
     if isinstance(picked, FlowOption):
         return await _flow_option(turn, picked)
-    if turn.state.flow is not None:
-        turn.state.leave_flow()  # the user went elsewhere: a half-done flow is abandoned
+    # The user went elsewhere: a half-done flow is abandoned. Not for answering a link another
+    # channel asked for: that question came in between, not from the user.
+    if turn.state.flow is not None and not isinstance(picked, LinkAnswer):
+        turn.state.leave_flow()
     reply = await _go(turn, picked)
     return [stale(turn)] if reply is None else reply
 
@@ -97,6 +101,8 @@ async def _go(turn: Turn, picked: Destination) -> list[Outbound] | None:
             return [menu.main_menu(turn, turn.text("language.set"))]
         case Link():
             return [await linking.offer(turn)]
+        case LinkAnswer(allow):
+            return [await linking.answer(turn, allow)]
     assert_never(picked)
 
 

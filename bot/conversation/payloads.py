@@ -17,6 +17,7 @@
     language                  Languages()
     lang:<zh|en>              SetLanguage(language)
     link                      Link()                    a code for linking another channel
+    link:<yes|no>             LinkAnswer(allow)         allowing the link another channel asked for
     flow:<flow>:<value>       FlowOption(flow, value)   an option a flow offered, values below
 
 Every flow with steps understands `back` and `cancel`; each has values of its own:
@@ -56,16 +57,19 @@ from bot.messages import LANGUAGES, Language
 
 FlowName = Literal["town", "request", "booking", "handoff"]
 FLOW_NAMES: tuple[FlowName, ...] = ("town", "request", "booking", "handoff")
-CommandName = Literal["back", "cancel", "yes", "no", "submit", "fix", "skip", "confirm"]
+CommandName = Literal[
+    "back", "cancel", "yes", "no", "submit", "fix", "skip", "confirm", "resume", "keep"
+]
 STARS = range(1, 6)
 TOKEN_PREFIX = "#"
 _CHANGES: tuple[Literal["cancel", "move"], ...] = ("cancel", "move")
 _NUMBER = re.compile(r"[0-9]{1,9}")
+_ANSWERS = {True: "yes", False: "no"}
 
 _COMMANDS: dict[FlowName, tuple[CommandName, ...]] = {
-    "town": ("back", "cancel"),
-    "request": ("back", "cancel", "yes", "no", "submit", "fix", "skip"),
-    "booking": ("back", "cancel", "confirm"),
+    "town": ("back", "cancel", "resume"),
+    "request": ("back", "cancel", "yes", "no", "submit", "fix", "skip", "resume", "keep"),
+    "booking": ("back", "cancel", "confirm", "resume"),
     "handoff": (),
 }
 
@@ -140,6 +144,13 @@ class SetLanguage:
 @dataclass(frozen=True, slots=True)
 class Link:
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class LinkAnswer:
+    """The issuing side's answer when its link code was typed on another channel."""
+
+    allow: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +231,7 @@ Destination = (
     | Languages
     | SetLanguage
     | Link
+    | LinkAnswer
 )
 Payload = Destination | FlowOption
 
@@ -263,6 +275,8 @@ def build(payload: Payload) -> str:
             return f"rate:{ticket_id}:{stars}"
         case SetLanguage(language):
             return f"lang:{language}"
+        case LinkAnswer(allow):
+            return f"link:{_ANSWERS[allow]}"
         case FlowOption(flow, value):
             return f"flow:{flow}:{_flow_text(flow, value)}"
     return next(text for text, bare in _BARE.items() if bare == payload)
@@ -309,6 +323,9 @@ def _with_argument(kind: str, rest: str) -> Payload | None:
             action, _, number = rest.partition(":")
             change = _one_of(action, _CHANGES)
             return ChangeBooking(change, number) if change and number else None
+        case "link":
+            answer = next((allow for allow, word in _ANSWERS.items() if word == rest), None)
+            return None if answer is None else LinkAnswer(answer)
         case "rate":
             ticket, _, stars = rest.partition(":")
             ticket_id, count = _number(ticket), _number(stars)

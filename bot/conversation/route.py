@@ -3,6 +3,10 @@
 Order matters: menu, cancel and account-linking words (the catalogue's `words:`) work
 everywhere; a digit picks from the options last offered; a flow in progress takes what is left,
 unless it says the message is not its own; otherwise understanding decides.
+
+A message that is clearly no answer to the step a flow asked (`Flow.lets_go`: a question, a
+long sentence, another topic, a request for a person) is answered as if no flow were running,
+with the step kept waiting and an option to go on with it or leave.
 """
 
 from __future__ import annotations
@@ -10,10 +14,10 @@ from __future__ import annotations
 import re
 
 from bot.conversation import options
-from bot.conversation.payloads import Link, Menu, build
+from bot.conversation.payloads import Command, FlowOption, Link, Menu, build, option
 from bot.conversation.turn import Turn
 from bot.conversation.types import Option, Outbound
-from bot.flows import handoff, running
+from bot.flows import Flow, handoff, running
 from bot.messages import Catalogue, command_word
 from bot.skills import actions, answers, linking
 from intents.decision import Answer, Clarify, Fallback, Intent
@@ -70,6 +74,8 @@ async def _respond(turn: Turn) -> list[Outbound]:
         return [turn.reply(turn.text("input.unreadable"))]  # no form asks for a phone now
     flow = running(turn.state.flow)
     if flow is not None:
+        if flow.lets_go(turn, text):
+            return [await _aside(turn, flow, text)]
         replies = await flow.receive(turn, text, None)
         if replies is not None:
             return replies  # else not the flow's: understanding answers it
@@ -94,6 +100,19 @@ def _numbered(turn: Turn, number: int) -> str | Outbound | None:
         turn.text("options.unknown_number", number=number),
         options=[Option(label, payload) for label, payload in offered],
     )
+
+
+async def _aside(turn: Turn, flow: Flow, text: str) -> Outbound:
+    """`text` answered while the flow's step waits, with options to go on or leave. When the
+    answer leads elsewhere (a person took over, another flow began), the step is left."""
+    waiting = (turn.state.flow, turn.state.step, dict(turn.state.values))
+    reply = await _understand(turn, text)
+    if (turn.state.flow, turn.state.step, turn.state.values) != waiting:
+        return reply
+    resume = option(turn.text("flow.resume"), FlowOption(flow.name, Command("resume")))
+    leave = option(turn.text("flow.cancel"), FlowOption(flow.name, Command("cancel")))
+    lines = (turn.text("flow.paused"), reply.text, turn.text("flow.paused_hint"))
+    return turn.reply(*lines, options=[resume, *reply.options, leave])
 
 
 async def _understand(turn: Turn, text: str) -> Outbound:

@@ -37,6 +37,7 @@ Outcome = Literal[
     "urgent",
     "relayed",  # passed on to the staff member in the conversation
     "rated",
+    "limited",  # over a rate limit (`limits.py`): said so politely, nothing done
     "intent:greet",
     "intent:help",
     "intent:book_appointment",
@@ -70,6 +71,10 @@ class Turn:
     # Text the message log must not keep (a link code: whoever reads it could take the user's
     # record). The replies themselves carry it; the log shows dots instead.
     hidden: list[str] = field(default_factory=list)
+    # What the log keeps of the user's message instead of its text, when a form field took it:
+    # the masked value it gave, never what was typed (`430626 19750505 4321` stays whole to
+    # a pattern that looks for digits in a row).
+    logged_as: str | None = None
 
     @property
     def kb(self) -> KnowledgeBase:

@@ -52,6 +52,9 @@ class Inbound:
     contact: Contact | None = None
     location: tuple[float, float] | None = None
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # The client's network address where the channel sees one (the web chat), so rate limits
+    # count it too; None for platforms and for integrations speaking for their users.
+    address: str | None = None
 
     @property
     def channel(self) -> str:
@@ -79,3 +82,18 @@ class Handler(Protocol):
     """What every channel adapter calls: the engine's `handle`."""
 
     async def handle(self, inbound: Inbound) -> list[Outbound]: ...
+
+
+class PushHandler(Handler, Protocol):
+    """What channels that send the replies themselves call (Telegram; WeChat for replies that
+    missed its passive answer), so that a message redelivered after its replies went out is
+    not answered twice, and one whose replies never went out is answered once."""
+
+    async def to_send(self, inbound: Inbound) -> list[Outbound]:
+        """The replies to send: the turn's, or a redelivery's not yet delivered (none once
+        `sent` recorded them)."""
+        ...
+
+    async def sent(self, inbound: Inbound) -> None:
+        """Record that the replies to `inbound` reached the platform."""
+        ...

@@ -13,16 +13,23 @@ and the crisis line first. The conversation then stays in the `handoff` flow:
 
 A message the bot can answer while the user waits is "not mine" to the flow: understanding
 answers it, and the conversation stays with staff.
+
+Joining the open ticket is free; opening a new one counts against the `ticket` rate limit
+(`bot.conversation.limits`), so a flood of invented identities cannot fill a queue. Past it,
+someone in distress still gets the emergency numbers and the crisis line, and no new ticket.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Literal
 
+from bot.conversation.limits import within
 from bot.conversation.payloads import STARS, FlowValue, Handoff, Menu, Payload
 from bot.conversation.turn import Turn
 from bot.conversation.types import Outbound
 from bot.flows.base import Flow
+from bot.privacy.masking import mask_id_numbers
 from bot.skills.contact import contact_lines
 from bot.staff.desk import Desk, ticket_number
 from bot.staff.intake import Opened, open_or_join, rate
@@ -33,6 +40,11 @@ from storage.repositories.tickets import Tickets
 
 HandoffStep = Literal["talk", "rate"]
 _STARS = frozenset(str(stars) for stars in STARS)
+# Why a person must step in at once (`Intent.reason`): danger to life gets the emergency numbers;
+# anger gets an apology. Asking for a person, or being left without help, is never urgent.
+DANGER = frozenset({"distress", "threat"})
+URGENT = DANGER | {"anger"}
+RELAYED_AGAIN_AFTER = timedelta(minutes=2)  # one "passed on" for a burst of messages
 
 
 class HandoffFlow(Flow):
@@ -53,12 +65,17 @@ class HandoffFlow(Flow):
     ) -> list[Outbound] | None:
         """A typed message while in the flow (the flow offers no options of its own)."""
         decision = turn.decision
-        if isinstance(decision, Intent) and decision.urgent:
+        if isinstance(decision, Intent) and is_urgent(decision):
             return [await hand_over(turn, reason=decision.reason, urgent=True)]
         step: HandoffStep = "rate" if turn.state.step == "rate" else "talk"
         if step == "rate":
             return await _rating(turn, (text or "").strip())
         return await _talk(turn, text or "")
+
+
+def is_urgent(decision: Intent) -> bool:
+    """Whether a person must step in at once: danger to life, or anger; a plain 转人工 never."""
+    return decision.urgent and decision.reason in URGENT
 
 
 async def hand_over(
@@ -76,16 +93,31 @@ async def hand_over(
     "village" keeps it at the user's own station. `lead` lines come first.
     """
     station = route(turn.kb, turn.state.station_id, level, urgent=urgent)
-    desk, opened = await _open(turn, station, category or reason, reason, urgent, None)
     turn.outcome = "urgent" if urgent else "handoff"
-    lines = list(lead)
-    if urgent:
-        lines.append(turn.text("urgent.danger"))
-        if turn.settings.crisis_contact:
-            lines.append(turn.text("urgent.crisis", contact=turn.settings.crisis_contact))
+    lines = [*lead, *_urgent_lines(turn, reason if urgent else "")]
+    if not await _may_open(turn):
+        if not urgent:  # distress is answered as such, ticket or not
+            turn.outcome = "limited"
+        return turn.reply(*lines, turn.text("limit.ticket"), *contact_lines(turn))
+    desk, opened = await _open(turn, station, category or reason, reason, urgent, None)
     lines += [_next_steps(turn, desk, opened), *contact_lines(turn), turn.text("handoff.menu_hint")]
     # No options: while staff have the matter, a digit the user types is a word for staff.
     return turn.reply(*lines)
+
+
+def _urgent_lines(turn: Turn, reason: str) -> list[str]:
+    """What comes first for an urgent matter: for danger to life the emergency numbers (and,
+    in distress, the crisis lines, at any hour); for anger an apology."""
+    if reason == "anger":
+        return [turn.text("urgent.anger")]
+    if reason not in DANGER:
+        return []
+    lines = [turn.text("urgent.danger")]
+    if reason == "distress":
+        lines.append(turn.text("urgent.crisis_line"))
+        if turn.settings.crisis_contact:
+            lines.append(turn.text("urgent.crisis", contact=turn.settings.crisis_contact))
+    return lines
 
 
 async def for_request(
@@ -94,8 +126,17 @@ async def for_request(
     """A filed request whose type needs staff (`needs_staff`: grievances, complaints) gets a
     ticket in the queue of the station handling it; the line saying what happens next."""
     where = turn.kb.county_station() if urgent else station
+    if not await _may_open(turn):
+        return turn.text("limit.ticket")  # the request is on file all the same
     desk, opened = await _open(turn, where, category, "request", urgent, request_id)
     return _next_steps(turn, desk, opened)
+
+
+async def _may_open(turn: Turn) -> bool:
+    """Whether this turn may have a ticket: the open one is joined freely; a new one counts."""
+    if await Tickets(turn.session).open_for(turn.state.id) is not None:
+        return True
+    return await within(turn, "ticket")
 
 
 async def _open(
@@ -144,14 +185,25 @@ async def _talk(turn: Turn, text: str) -> list[Outbound] | None:
         return None
     ticket.last_user_at = ticket.updated_at = turn.inbound.received_at
     if not ticket.summary:  # opened from a button: the first words tell staff what it is about
-        ticket.summary = text[:500]
+        ticket.summary = mask_id_numbers(text)[:500]  # at rest, like the message log
     if ticket.status == "live":
-        turn.outcome = "relayed"
-        return []  # the staff member sees it in the console; the bot keeps out of the way
+        turn.outcome = "relayed"  # the staff member sees it in the console
+        return _relayed(turn)
     if isinstance(turn.decision, Answer | Clarify):
         return None
     turn.outcome = "handoff"
     return [turn.reply(turn.text("handoff.noted", number=ticket_number(ticket.id)))]
+
+
+def _relayed(turn: Turn) -> list[Outbound]:
+    """A short "passed on" for the first message of a burst; then the bot keeps out of the way
+    until the user has been quiet a while."""
+    now = turn.inbound.received_at
+    last = turn.state.values.get("relayed_at")
+    if isinstance(last, str) and now - datetime.fromisoformat(last) < RELAYED_AGAIN_AFTER:
+        return []
+    turn.state.values = {**turn.state.values, "relayed_at": now.isoformat()}
+    return [turn.reply(turn.text("handoff.relayed"))]
 
 
 async def rated(turn: Turn, ticket_id: int, stars: int) -> Outbound:

@@ -17,7 +17,9 @@ DEFAULT_LANGUAGE: Language = "zh"
 HERE = Path(__file__).parent
 
 # The lists under `words:`: what the user may type to go to the menu, cancel, agree…
-Word = Literal["menu", "cancel", "back", "link", "agree", "refuse", "confirm", "skip", "fix"]
+Word = Literal[
+    "menu", "cancel", "back", "link", "agree", "refuse", "confirm", "skip", "fix", "resume", "keep"
+]
 _TRIM = ".,!?;:。，！？；：、 \t\r\n"
 
 
@@ -69,6 +71,11 @@ class Catalogue:
         except KeyError:
             raise KeyError(f"message '{key}' is missing from bot/messages/{lang}.yaml") from None
         return template.format(**params) if params else template
+
+    def bilingual(self, key: str, **params: object) -> str:
+        """The sentence `key` in every language, Chinese first, one per line: for replies that
+        must be understood whatever language the conversation is in (busy, slow down)."""
+        return "\n".join(self.text(lang, key, **params) for lang in LANGUAGES)
 
     def placeholders(self, lang: str, key: str) -> set[str]:
         fields = string.Formatter().parse(self.texts[lang][key])

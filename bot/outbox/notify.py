@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation.replies import encode_replies
 from bot.conversation.types import ConversationKey, Outbound
+from bot.privacy.pseudonyms import pseudonym
 from storage.models.base import utcnow
 from storage.repositories.conversations import Conversations
 from storage.repositories.messages import Logged, MessageLog
@@ -44,7 +45,7 @@ async def notify(
     """Tell the user of conversation `to`: log `replies` for the transcript and queue them."""
     conversation = await Conversations(session).find(to.channel, to.chat_id, to.user_id)
     if conversation is None:  # the user was never seen there: nothing to log against
-        log.warning("notice for a conversation with no record", extra={"key": str(to)})
+        log.warning("notice for a conversation with no record", extra={"key": pseudonym(to)})
     else:
         now = utcnow()
         logged = [

@@ -18,6 +18,7 @@ from bot.conversation.replies import decode_replies
 from bot.conversation.types import ConversationKey, Outbound
 from bot.outbox.notify import queue
 from bot.outbox.sender import DeliveryError, Sender
+from bot.privacy.pseudonyms import pseudonym
 from storage.database import Database
 from storage.errors import StorageUnavailable
 from storage.models.base import utcnow
@@ -42,6 +43,9 @@ class OutboxWorker:
         self.database = database
         self.senders = senders
         self.batch = batch
+        # Sent, but not yet recorded as delivered (the database was away just then): recorded
+        # before anything is claimed again, so the lease running out does not send it twice.
+        self._sent: set[int] = set()
 
     async def enqueue(self, key: ConversationKey, replies: list[Outbound]) -> None:
         """Queue `replies` for `key` in a transaction of its own (WeChat's late replies)."""
@@ -52,6 +56,7 @@ class OutboxWorker:
         """Send every due message once; the number attempted."""
         if not self.senders:
             return 0
+        await self._record_sent()
         async with self.database.transaction() as session:
             items = await Outbox(session).claim(
                 limit=self.batch, lease=LEASE, channels=sorted(self.senders)
@@ -71,20 +76,35 @@ class OutboxWorker:
                 wait = timedelta(seconds=exc.retry_after) if exc.retry_after else None
                 retry_at = utcnow() + (wait or backoff(item.attempts))
         except Exception as exc:  # the delivery boundary: log it, keep the message, retry
-            log.exception("outbox delivery failed", extra={"key": str(key), "outbox_id": item.id})
+            log.exception(
+                "outbox delivery failed", extra={"key": pseudonym(key), "outbox_id": item.id}
+            )
             error = f"{type(exc).__name__}: {exc}"
             if item.attempts < MAX_ATTEMPTS:
                 retry_at = utcnow() + backoff(item.attempts)
         else:
-            async with self.database.transaction() as session:
-                await Outbox(session).delivered(item.id)
+            self._sent.add(item.id)
+            await self._record_sent()
             return
         if retry_at is None:
-            log.error("outbox message given up", extra={"key": str(key), "error": error})
+            log.error("outbox message given up", extra={"key": pseudonym(key), "error": error})
         else:
-            log.warning("outbox delivery will be retried", extra={"key": str(key), "error": error})
+            log.warning(
+                "outbox delivery will be retried", extra={"key": pseudonym(key), "error": error}
+            )
         async with self.database.transaction() as session:
             await Outbox(session).failed(item.id, error, retry_at)
+
+    async def _record_sent(self) -> None:
+        """Record what was sent as delivered; raises `StorageUnavailable`, keeping it for the
+        next round, while the database is away."""
+        if not self._sent:
+            return
+        async with self.database.transaction() as session:
+            outbox = Outbox(session)
+            for item_id in sorted(self._sent):
+                await outbox.delivered(item_id)
+        self._sent.clear()
 
     async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
         """Deliver until `stop` is set, polling every `idle` seconds when nothing is due."""

@@ -1,18 +1,21 @@
-"""Personal data: ID numbers sealed with AES-GCM under the data key, and masked for display.
+"""Personal data: ID numbers sealed with AES-GCM under the data key (`masking` shows them).
 
 The key comes from `VETBOT_DATA_KEY` (any long random string; HKDF turns it into an AES key).
 Without it, a random key is made once and kept in `VETBOT_DATA_KEY_FILE` (var/data.key,
 outside git), with a warning: losing that file makes every sealed ID number unreadable, so a
 deployment sets the environment variable and keeps it with its other secrets.
+
+The same secret, through HKDF under labels of their own (`DataKey.derive`), also signs the web
+chat's identity cookies and keys the hashes that stand for identities in logs and rate limits.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import logging
 import os
-import re
 import secrets
 from functools import cache
 from pathlib import Path
@@ -42,10 +45,26 @@ class DataKey:
     def __init__(self, secret: bytes) -> None:
         if len(secret) < 16:
             raise ValueError("VETBOT_DATA_KEY must be at least 16 characters of random text")
-        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(secret)
+        key = _derive(secret, _INFO)
         self._aead = AESGCM(key)
         # Stored with every value, so a value sealed under another key is named as such.
         self.key_id = hashlib.sha256(key).hexdigest()[:8]
+        self._secret = secret
+        self._purposes: dict[str, bytes] = {}
+
+    def derive(self, purpose: str) -> bytes:
+        """A key of its own for `purpose` ("web identity", "rate limits"…): HKDF of the same
+        secret under another label, so one secret serves every use and no use reveals another's
+        key."""
+        if purpose not in self._purposes:
+            self._purposes[purpose] = _derive(self._secret, f"vetbot {purpose} v1".encode())
+        return self._purposes[purpose]
+
+    def fingerprint(self, purpose: str, text: str) -> str:
+        """A keyed hash of `text` for `purpose` (32 hex digits): equal texts match, and without
+        the key nobody can tell which text it was, however few the candidates (addresses)."""
+        digest = hmac.new(self.derive(purpose), text.encode("utf-8"), hashlib.sha256)
+        return digest.hexdigest()[:32]
 
     def seal(self, text: str) -> str:
         nonce = os.urandom(_NONCE)
@@ -67,6 +86,10 @@ class DataKey:
         except (ValueError, InvalidTag) as exc:
             raise PersonalDataUnreadable(f"a sealed value is damaged ({key_id})") from exc
         return opened.decode("utf-8")
+
+
+def _derive(secret: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(secret)
 
 
 def is_sealed(value: object) -> bool:
@@ -107,19 +130,3 @@ def _file_key(path: Path) -> DataKey:
     else:
         log.warning("VETBOT_DATA_KEY is not set: using the development key in %s", path)
     return DataKey(path.read_text(encoding="ascii").strip().encode("ascii"))
-
-
-_ID_NUMBER = re.compile(r"^(\d{4})\d{10}(\d{3}[\dX])$")
-_MOBILE = re.compile(r"^(\d{3})\d{4}(\d{4})$")
-
-
-def mask_id_number(id_number: str) -> str:
-    """4306**********123X: the region and the last four, as on bureau forms."""
-    match = _ID_NUMBER.match(id_number)
-    return f"{match[1]}{'*' * 10}{match[2]}" if match else "*" * len(id_number)
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678."""
-    match = _MOBILE.match(phone)
-    return f"{match[1]}****{match[2]}" if match else "*" * len(phone)

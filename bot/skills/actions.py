@@ -24,9 +24,8 @@ log = logging.getLogger(__name__)
 
 async def handoff(turn: Turn, decision: Intent) -> Outbound:
     """A person was asked for, or must step in (distress, threats, anger: urgent, county)."""
-    return await flows_handoff.hand_over(
-        turn, reason=decision.reason or "asked", urgent=decision.urgent
-    )
+    urgent = flows_handoff.is_urgent(decision)
+    return await flows_handoff.hand_over(turn, reason=decision.reason or "asked", urgent=urgent)
 
 
 def cancel(turn: Turn) -> Outbound:

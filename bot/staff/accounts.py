@@ -1,9 +1,11 @@
 """Staff accounts: argon2 password hashes, logins with lockout, and console sessions.
 
 A login makes a random session token (the cookie) and a CSRF token; only the session token's
-SHA-256 is stored. Wrong passwords are counted per account, in the account's row lock, and
-`staff_max_failures` in a row lock it for `staff_lockout_minutes`. Every login, failure and
-logout goes to the audit log.
+SHA-256 is stored. Attempts are counted per name and source address, and wrong passwords per
+address (`throttle.py`): an unknown name is answered exactly like a real one, locked state
+included, and nobody can lock a colleague out from elsewhere. New passwords must not be common,
+short of different characters, or made of the username (`weak_password`). Every login, failure
+and logout of an account goes to the audit log.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.errors import ActionRefused
+from bot.staff.throttle import LoginThrottle
 from storage.database import Database
 from storage.repositories.audit import AuditLog
 from storage.repositories.staff import (
@@ -78,22 +82,28 @@ def _verify(hashed: str, password: str) -> bool:
 
 
 async def login(
-    database: Database, settings: Settings, username: str, password: str, now: datetime
+    database: Database,
+    settings: Settings,
+    username: str,
+    password: str,
+    now: datetime,
+    *,
+    address: str = "",
 ) -> Login:
-    """A new session for the account, or `ActionRefused` ('staff.error.login' for a wrong
-    name or password, alike; 'staff.error.locked' while locked)."""
+    """A new session for the account, or `ActionRefused`: 'staff.error.login' for a wrong name
+    or password alike, 'staff.error.locked' after too many attempts at one name from `address`
+    (an unknown name locks the same way), 'staff.error.too_many' while `address` is slowed
+    down (see `throttle.py`)."""
     name = username.strip().lower()[:64]
-    refused = "staff.error.login"
     async with database.transaction() as session:
-        accounts, audit = StaffAccounts(session), AuditLog(session)
-        found = await accounts.credentials(name)
-        if found is None or not found[0].active:
-            await asyncio.to_thread(_verify, _UNKNOWN, password)
-        else:
-            account, hashed, locked_until = found
+        throttle = LoginThrottle(session, settings, now)
+        found = await StaffAccounts(session).credentials(name)
+        account = found[0] if found is not None and found[0].active else None
+        hashed = found[1] if found is not None and account is not None else _UNKNOWN
 
-            async def record(action: str) -> None:
-                await audit.add(
+        async def record(action: str) -> None:
+            if account is not None:
+                await AuditLog(session).add(
                     action,
                     staff_id=account.id,
                     username=account.username,
@@ -101,26 +111,36 @@ async def login(
                     at=now,
                 )
 
-            if locked_until is not None and locked_until > now:
-                await record("login_locked")
-                refused = "staff.error.locked"
-            elif await asyncio.to_thread(_verify, hashed, password[:MAX_PASSWORD]):
-                await accounts.logged_in(account.id)
-                token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-                expires = now + timedelta(hours=settings.staff_session_hours)
-                await StaffSessions(session).add(token_hash(token), account.id, csrf, expires)
-                await record("login")
-                return Login(account, token, csrf, expires)
-            else:
-                lock_until = now + timedelta(minutes=settings.staff_lockout_minutes)
-                locked = await accounts.failed_login(
-                    account.id, settings.staff_max_failures, lock_until
-                )
-                action = "locked" if locked else "login_failed"
-                await record(action)
-                refused = "staff.error.locked" if locked else refused
-    # Raised after the transaction, so the failure count and audit entry are kept.
+        if await throttle.address_blocked(address):
+            refused = "staff.error.too_many"
+            await record("login_locked")
+        elif (attempts := await throttle.attempt(name, address)) > settings.staff_max_failures:
+            refused = "staff.error.locked"
+            await record("login_locked")
+        # An unknown name is checked against a hash too: it takes as long as a wrong password.
+        elif await asyncio.to_thread(_verify, hashed, password[:MAX_PASSWORD]) and account:
+            await throttle.succeeded(name, address)
+            done = await _opened(session, settings, account, now)
+            await record("login")
+            return done
+        else:
+            await throttle.failed(address)
+            locked = attempts >= settings.staff_max_failures
+            await record("locked" if locked else "login_failed")
+            refused = "staff.error.locked" if locked else "staff.error.login"
+    # Raised after the transaction, so the counts and the audit entry are kept.
     raise ActionRefused(refused)
+
+
+async def _opened(
+    session: AsyncSession, settings: Settings, account: StaffAccount, now: datetime
+) -> Login:
+    """A new console session for `account`."""
+    await StaffAccounts(session).logged_in(account.id)
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    expires = now + timedelta(hours=settings.staff_session_hours)
+    await StaffSessions(session).add(token_hash(token), account.id, csrf, expires)
+    return Login(account, token, csrf, expires)
 
 
 async def authenticate(

@@ -1,6 +1,6 @@
 """Requests and bookings as staff handle them: only those of stations the member sees, every
-change through the requests-and-bookings code (`bot/progress.py`, which tells the user through
-the outbox in the same transaction) and into the audit log.
+change through the casework (`bot/casework/`, which tells the user through `bot/outbox/notify`
+in the same transaction) and into the audit log.
 
     request   submitted → accepted → in progress → done, or rejected (with a reason) on the way
     booking   booked → attended, or no-show (which frees the place)
@@ -125,6 +125,30 @@ async def bookings(
     return sorted(found, key=lambda v: (v.place.day, v.place.slot, v.id))
 
 
+async def booking(session: AsyncSession, desk: Desk, staff: StaffAccount, number: str) -> Visit:
+    visit = await Bookings(session).get(number)
+    if visit is None or not sees(desk.kb, staff, visit.place.station_id):
+        raise NotVisible(f"booking {number}")
+    return visit
+
+
+async def reveal_visitor(
+    session: AsyncSession, desk: Desk, staff: StaffAccount, number: str, now: datetime
+) -> Visit:
+    """Who is coming, phone unmasked: audited like a request's reveal."""
+    visit = await booking(session, desk, staff, number)
+    await _audit(
+        session,
+        staff,
+        "reveal",
+        visit.place.station_id,
+        f"booking:{visit.id}",
+        now,
+        number=number,
+    )
+    return visit
+
+
 async def end_visit(
     session: AsyncSession,
     desk: Desk,
@@ -134,9 +158,7 @@ async def end_visit(
     now: datetime,
 ) -> Visit:
     """Mark a booked visit attended or no-show."""
-    visit = await Bookings(session).get(number)
-    if visit is None or not sees(desk.kb, staff, visit.place.station_id):
-        raise NotVisible(f"booking {number}")
+    visit = await booking(session, desk, staff, number)
     if state not in ENDINGS:
         raise ActionRefused("staff.error.state")
     ended = await end_booking(session, desk.kb, desk.messages, number, state)

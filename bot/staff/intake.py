@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.privacy.masking import mask_id_numbers
 from bot.staff.desk import Desk
 from policies.schema import Station
 from storage.models import Ticket
@@ -62,7 +63,7 @@ async def open_or_join(
             status="waiting",
             callback=not on_duty,
             request_id=request_id,
-            summary=summary[:500],
+            summary=mask_id_numbers(summary)[:500],  # at rest, like the message log
             deadline_at=desk.deadline(urgent, now),
             last_user_at=now,
             created_at=now,

@@ -86,6 +86,9 @@ async def transfer(
         raise ActionRefused("staff.error.resolved")
     if target.id == ticket.station_id:
         raise ActionRefused("staff.error.same_station")
+    # Moving a ticket unclaims it: sent to a station below and claimed there, it would be
+    # a take-over by another name.
+    _may_change_hands(staff, ticket)
     # Audited before the move: the entry belongs to the station the ticket leaves.
     await _audit(session, staff, "transfer", ticket, now, to=target.id, note=mask(note.strip()))
     ticket.station_id, ticket.status = target.id, "waiting"
@@ -114,8 +117,7 @@ async def resolve(
     ticket, to = await _visible(session, desk, staff, ticket_id)
     if ticket.status == "resolved":
         raise ActionRefused("staff.error.resolved")
-    if ticket.status == "live" and ticket.claimed_by != staff.id and not may_take_over(staff):
-        raise ActionRefused("staff.error.claimed")
+    _may_change_hands(staff, ticket)
     ticket.status, ticket.resolution = "resolved", note
     ticket.resolved_at = ticket.updated_at = now
     ticket.deadline_at = None
@@ -187,12 +189,9 @@ async def _take(
     now: datetime,
 ) -> None:
     """Claim a waiting ticket, or take over a live one (station heads and admins only)."""
-    if ticket.status == "live" and ticket.claimed_by not in (None, staff.id):
-        if not may_take_over(staff):
-            raise ActionRefused("staff.error.claimed")
-        action = "take_over"
-    else:
-        action = "claim"
+    _may_change_hands(staff, ticket)
+    taken = ticket.status == "live" and ticket.claimed_by not in (None, staff.id)
+    action = "take_over" if taken else "claim"
     first = ticket.status == "waiting"
     ticket.status, ticket.claimed_by, ticket.claimed_at = "live", staff.id, now
     ticket.deadline_at, ticket.staff_seen_at, ticket.updated_at = None, now, now
@@ -203,6 +202,14 @@ async def _take(
             session, reach(to), [Outbound(desk.text(to.language, "handoff.claimed", station=name))]
         )
         await _enter(session, to, "talk", ticket.id)
+
+
+def _may_change_hands(staff: StaffAccount, ticket: Ticket) -> None:
+    """The take-over rule, for every action that takes a live ticket from whoever claimed it
+    (claim, reply, transfer, resolve): station heads and admins only."""
+    claimed = ticket.status == "live" and ticket.claimed_by not in (None, staff.id)
+    if claimed and not may_take_over(staff):
+        raise ActionRefused("staff.error.claimed")
 
 
 async def _peek(session: AsyncSession, desk: Desk, staff: StaffAccount, ticket_id: int) -> Ticket:

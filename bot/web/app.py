@@ -16,15 +16,17 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.config import Settings, get_settings
 from bot.staff.escalation import Clock
-from bot.web import chat_api, ops, page
+from bot.web import chat_api, docs, ops, page
 from bot.web.channels import CHANNELS, ChannelHost, ChannelMount, install_channels
 from bot.web.errors import validation_error
+from bot.web.headers import SecurityHeaders
 from bot.web.limits import BodyLimit
 from bot.web.runtime import Runtime
 from bot.web.staff import pages as staff_pages
 from storage.models.base import utcnow
 
 MAX_API_BODY = 16 * 1024  # bytes; a chat message is at most 2000 characters
+MAX_WEBHOOK_BODY = 1024 * 1024  # bytes; a Telegram update or a WeChat message is far smaller
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +41,12 @@ def create_app(
     is what the staff console and ticket escalation take as now (tests pass their own)."""
     settings = settings or get_settings()
     runtime = Runtime(settings, clock)
-    host = ChannelHost(handler=runtime.handle, settings=settings, later=runtime.enqueue)
+    host = ChannelHost(
+        handler=runtime.handle,
+        settings=settings,
+        later=runtime.enqueue,
+        first_use=runtime.first_use,
+    )
     installed = install_channels(host, channels)
 
     @asynccontextmanager
@@ -59,10 +66,15 @@ def create_app(
         title="vetbot",
         summary="Self-service assistant for veterans: chat API, health and metrics.",
         lifespan=lifespan,
+        docs_url=None,  # served by `docs.install`, without a CDN
+        redoc_url=None,
     )
     app.state.clock = clock
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_middleware(BodyLimit, max_bytes=MAX_API_BODY)
+    app.add_middleware(BodyLimit, max_bytes=MAX_WEBHOOK_BODY, prefix="/webhooks/")
+    app.add_middleware(SecurityHeaders)  # the outermost: refusals get the headers too
+    docs.install(app)
     app.include_router(chat_api.router)
     app.include_router(ops.router)
     app.include_router(page.router)

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from fastapi import APIRouter
 
+from bot.channels.replays import REMEMBER_NONCES, FirstUse, RememberedNonces
 from bot.config import Settings
-from bot.conversation.types import Handler, Inbound, Outbound
+from bot.conversation.types import Inbound, Outbound, PushHandler
 from bot.messages import LANGUAGES, catalogue
 from bot.outbox.sender import Sender
 from bot.outbox.worker import Enqueue
@@ -27,26 +28,38 @@ class EngineHandle:
     app starts (after migrations and the knowledge base), so adapters get this handle."""
 
     def __init__(self) -> None:
-        self._handler: Handler | None = None
+        self._handler: PushHandler | None = None
 
-    def bind(self, handler: Handler) -> None:
+    def bind(self, handler: PushHandler) -> None:
         self._handler = handler
 
     async def handle(self, inbound: Inbound) -> list[Outbound]:
+        return await self._engine().handle(inbound)
+
+    async def to_send(self, inbound: Inbound) -> list[Outbound]:
+        return await self._engine().to_send(inbound)
+
+    async def sent(self, inbound: Inbound) -> None:
+        await self._engine().sent(inbound)
+
+    def _engine(self) -> PushHandler:
         if self._handler is None:
             raise RuntimeError("the engine is not running yet (the server is still starting)")
-        return await self._handler.handle(inbound)
+        return self._handler
 
 
 @dataclass
 class ChannelHost:
-    handler: Handler
+    handler: PushHandler
     settings: Settings
     later: Enqueue  # queue replies in the outbox (delivered by the channel's Sender, retried)
     routers: list[APIRouter] = field(default_factory=list)
     senders: dict[str, Sender] = field(default_factory=dict)
     on_start: list[Step] = field(default_factory=list)
     on_stop: list[Step] = field(default_factory=list)
+    # Signed webhook requests seen before: the server's are in the database; a host without
+    # one remembers them in this process.
+    first_use: FirstUse = field(default_factory=lambda: RememberedNonces(keep=REMEMBER_NONCES))
 
 
 @dataclass(frozen=True)
@@ -79,7 +92,9 @@ def _wechat(host: ChannelHost) -> None:
     from bot.channels.wechat.sender import WeChatSender
 
     sender = WeChatSender(host.settings)
-    host.routers.append(make_wechat_router(host.handler, host.settings, host.later))
+    host.routers.append(
+        make_wechat_router(host.handler, host.settings, host.later, first_use=host.first_use)
+    )
     host.senders[sender.channel] = sender
     host.on_stop.append(sender.close)
 

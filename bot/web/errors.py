@@ -30,7 +30,7 @@ def _describe(error: dict[str, Any]) -> str:
     if kind == "string_too_short":
         return f'"{field}" is empty'
     if kind == "string_pattern_mismatch":
-        return f'"{field}" must not be empty or contain spaces'
+        return f'"{field}" must not be empty or contain spaces or control characters'
     if kind == "extra_forbidden":
         return f'unknown field "{field}"'
     if kind in ("model_attributes_type", "dict_type"):

@@ -2,7 +2,7 @@
 
 Start-up order: open the database, migrate it when `auto_migrate`, load the knowledge base
 (refusing to start without a valid one), build the engine and the outbox worker, start the
-background tasks (file watcher, outbox, dedupe pruning, reminders, escalation), then the
+background tasks (file watcher, outbox, pruning, reminders, escalation), then the
 channels. Shut-down runs the same in reverse.
 """
 
@@ -17,12 +17,16 @@ from datetime import timedelta
 from typing import Any
 
 from bot.casework.reminders import Reminders
+from bot.channels.replays import REMEMBER_NONCES
 from bot.config import Settings
 from bot.conversation.engine import Engine
 from bot.conversation.knowledge import KnowledgeStore
 from bot.conversation.types import ConversationKey, Outbound
+from bot.errors import TryAgainLater
 from bot.observe.metrics import Metrics
 from bot.outbox.worker import OutboxWorker
+from bot.privacy import pseudonyms
+from bot.privacy.sealing import data_key
 from bot.staff import escalation
 from bot.staff.desk import Desk
 from bot.staff.escalation import Clock
@@ -33,8 +37,11 @@ from storage.database import Database
 from storage.errors import StorageUnavailable
 from storage.models.base import utcnow
 from storage.repositories.dedupe import DedupeKeys
+from storage.repositories.limits import RateCounts
+from storage.repositories.nonces import Nonces
 
 DEDUPE_KEEP = timedelta(days=7)  # platforms redeliver within a day; keep a margin
+NONCES_KEEP = timedelta(seconds=REMEMBER_NONCES)
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +55,18 @@ class Runtime:
         self.clock = clock
         self.handle = EngineHandle()
         self._outbox: OutboxWorker | None = None
+        self._database: Database | None = None
+
+    async def first_use(self, channel: str, nonce: str, hashed: str) -> bool:
+        """Whether a signed webhook request may be answered: its (timestamp, nonce) not seen
+        before with another body, in any process (`bot/channels/replays.py`)."""
+        if self._database is None:
+            raise RuntimeError("the database is not open yet (the server is still starting)")
+        try:
+            async with self._database.transaction() as session:
+                return await Nonces(session).first_use(channel, nonce, hashed)
+        except StorageUnavailable as exc:
+            raise TryAgainLater(str(exc), []) from exc
 
     async def enqueue(self, key: ConversationKey, replies: list[Outbound]) -> None:
         """Queue `replies` for `key` in the outbox (a channel's late replies)."""
@@ -58,7 +77,7 @@ class Runtime:
     @asynccontextmanager
     async def running(self, host: ChannelHost) -> AsyncIterator[Services]:
         """Everything started, in order, for as long as the block runs; then stopped."""
-        database = Database(self.settings.database_url)
+        database = self._database = Database(self.settings.database_url)
         background = Background()
         try:
             services = await self._open(database, host)
@@ -77,6 +96,8 @@ class Runtime:
         if self.settings.auto_migrate:
             await migrate.upgrade(database)
         knowledge = await KnowledgeStore.open(self.settings.policies_dir)
+        # Every process of this deployment names a user by the same pseudonym in its logs.
+        pseudonyms.use_key(data_key(self.settings).derive("log pseudonyms"))
         metrics = Metrics()
         engine = Engine(database, knowledge, self.settings, metrics=metrics)
         self._outbox = OutboxWorker(database, host.senders)
@@ -88,7 +109,7 @@ class Runtime:
         if self.settings.watch_policies:
             background.start("kb-watch", knowledge.watch(stop))
         background.start("outbox", services.outbox.run(stop))
-        background.start("prune-dedupe", _prune_dedupe(database, stop))
+        background.start("prune", _prune(database, stop))
         background.start("reminders", Reminders(database, knowledge).run(stop))
 
         def desk() -> Desk:  # of the knowledge base serving now, reloaded or not
@@ -123,12 +144,17 @@ def _report_end(task: asyncio.Task[None]) -> None:
         log.error("background task %s stopped", task.get_name(), exc_info=error)
 
 
-async def _prune_dedupe(database: Database, stop: asyncio.Event) -> None:
+async def _prune(database: Database, stop: asyncio.Event) -> None:
+    """Hourly: forget dedupe keys past any redelivery, rate counts of ended windows, and
+    webhook nonces whose timestamps no longer pass."""
     while not stop.is_set():
         try:
             async with database.transaction() as session:
-                await DedupeKeys(session).prune(utcnow() - DEDUPE_KEEP)
+                now = utcnow()
+                await DedupeKeys(session).prune(now - DEDUPE_KEEP)
+                await RateCounts(session).prune(now)
+                await Nonces(session).prune(now - NONCES_KEEP)
         except StorageUnavailable as exc:
-            log.warning("dedupe keys not pruned this time: %s", exc)
+            log.warning("dedupe keys, rate counts and nonces not pruned this time: %s", exc)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 3600)

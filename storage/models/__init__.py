@@ -8,7 +8,9 @@ from __future__ import annotations
 from storage.models.base import Base
 from storage.models.bookings import Booking, BookingSlot
 from storage.models.conversations import Conversation, DedupeKey, LoggedMessage
+from storage.models.limits import RateCount
 from storage.models.links import LinkAttempts, LinkCode
+from storage.models.nonces import WebhookNonce
 from storage.models.outbox import OutboxMessage
 from storage.models.requests import Counter, RequestEvent, ServiceRequest
 from storage.models.staff import AuditEntry, StaffMember, StaffSession
@@ -28,10 +30,12 @@ __all__ = [
     "LinkCode",
     "LoggedMessage",
     "OutboxMessage",
+    "RateCount",
     "RequestEvent",
     "ServiceRequest",
     "StaffMember",
     "StaffSession",
     "Ticket",
     "User",
+    "WebhookNonce",
 ]

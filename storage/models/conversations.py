@@ -67,3 +67,6 @@ class DedupeKey(Base):
     message_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     replies: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # When the replies reached the platform, for channels that send them themselves (Telegram,
+    # WeChat's late replies): a redelivery after that is not answered a second time.
+    delivered_at: Mapped[datetime | None] = mapped_column()

@@ -15,7 +15,8 @@ class LinkCode(Base):
     to this user. Only a keyed hash of the code is stored: whoever holds a live code can
     reach this user's requests, so a copy of the database must not show one.
 
-    `conversation_id` is where the code was asked for, so that side hears when it was used.
+    `conversation_id` is where the code was asked for: that side is asked to allow the merge
+    when the code is typed elsewhere, and only its yes merges.
     """
 
     __tablename__ = "link_codes"
@@ -25,6 +26,13 @@ class LinkCode(Base):
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+    # The conversation that typed the code, waiting for the issuing side to allow the merge.
+    claimed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL")
+    )
+    # Wrong codes typed anywhere while this one was live: a guesser gets a few tries at it in
+    # all, not a few per conversation they invent.
+    wrong: Mapped[int] = mapped_column(default=0)
 
 
 class LinkAttempts(Base):

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final, Literal, TypeGuard
 
-from sqlalchemy import Row, Select, select, update
+from sqlalchemy import Row, Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Booking, BookingSlot
+from storage.models import Booking, BookingSlot, User
 from storage.models.base import utcnow
 from storage.models.bookings import BookingState
 from storage.repositories.counters import next_value
@@ -175,6 +175,25 @@ class Bookings:
             _visits().where(Booking.user_id == user_id).order_by(Booking.id.desc()).limit(limit)
         )
         return [_visit(row) for row in rows]
+
+    async def upcoming(self, user_id: int, today: date) -> int:
+        """How many visits the user has booked from `today` on and not yet made or cancelled.
+
+        The user's row is locked first, so two of their channels booking at the same moment
+        count one after the other and a cap on this number holds.
+        """
+        await self.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+        count = await self.session.scalar(
+            select(func.count())
+            .select_from(Booking)
+            .join(BookingSlot, Booking.slot_id == BookingSlot.id)
+            .where(
+                Booking.user_id == user_id,
+                Booking.state == HOLDS_PLACE,
+                BookingSlot.day >= today,
+            )
+        )
+        return int(count or 0)
 
     async def at_station(self, station_id: str, first: date, last: date) -> list[Visit]:
         """Every booking at a station from `first` to `last`, by day and slot: its day sheet."""

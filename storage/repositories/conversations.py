@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Conversation
@@ -83,6 +83,21 @@ class Conversations:
                 Conversation.chat_id == chat_id,
                 Conversation.external_user_id == external_user_id,
             )
+        )
+
+    async def user_of(self, conversation_id: int) -> int | None:
+        """The user a conversation belongs to now (merges move conversations between users)."""
+        return await self.session.scalar(
+            select(Conversation.user_id).where(Conversation.id == conversation_id)
+        )
+
+    async def offer(self, conversation_id: int, options: list[tuple[str, str]]) -> None:
+        """Set the options a typed digit picks from, outside the conversation's own turn (a
+        notice that asks a question). The UPDATE waits for a turn holding the row, then wins."""
+        await self.session.execute(
+            update(Conversation)
+            .where(Conversation.id == conversation_id)
+            .values(options=[list(option) for option in options], updated_at=utcnow())
         )
 
     async def save(self, state: ConversationState) -> None:

@@ -1,4 +1,4 @@
-"""INSERT … ON CONFLICT DO NOTHING for whichever database the session talks to."""
+"""INSERT … ON CONFLICT for whichever database the session talks to."""
 
 from __future__ import annotations
 
@@ -18,8 +18,15 @@ async def insert_ignoring_conflict(
     Get-or-create by "select, then insert" races between two server processes; letting the
     unique constraint decide does not.
     """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
+    statement = insert_for(session, model).values(**values)
+    statement = statement.on_conflict_do_nothing(index_elements=conflict)
     result = await session.execute(statement)
     return bool(getattr(result, "rowcount", 0))
+
+
+def insert_for(session: AsyncSession, model: type[Base]) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into `model` with the ON CONFLICT clauses of the session's database (SQLite's
+    and PostgreSQL's take the same arguments)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from storage import migrate
@@ -40,6 +42,17 @@ class Blip:
             self.end()
         await self.database.dispose()
         await aiosqlite_threads_finished()
+
+
+@asynccontextmanager
+async def blip_in(folder: Path) -> AsyncIterator[Blip]:
+    """A `Blip` opened in `folder`, and closed afterwards (the database back in place)."""
+    blip = Blip(folder)
+    await blip.open()
+    try:
+        yield blip
+    finally:
+        await blip.close()
 
 
 async def aiosqlite_threads_finished() -> None:

@@ -1,4 +1,5 @@
-"""Link codes and merging users: a code works once and only while live, wrong guesses lock a
+"""Link codes and merging users: a code works once and only while live, waits for its issuer's
+yes when typed elsewhere, dies of wrong guesses typed anywhere, wrong guesses lock a
 conversation out, and a merge moves every row that names the merged user."""
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from storage.models import (
 from storage.models.base import utcnow
 from storage.repositories.bookings import Bookings, Contact, Place
 from storage.repositories.conversations import Conversations, ConversationState
-from storage.repositories.links import IssuedCode, LinkCodes
+from storage.repositories.links import Claim, IssuedCode, LinkCodes
 from storage.repositories.messages import MessageLog
 from storage.repositories.requests import Requests
 from storage.repositories.users import Users, user_references
@@ -45,6 +46,11 @@ async def _issue(database: Database, state: ConversationState, code_hash: str) -
 async def _find(database: Database, code_hash: str) -> IssuedCode | None:
     async with database.transaction() as session:
         return await LinkCodes(session).find(code_hash, utcnow())
+
+
+async def _live_codes(database: Database) -> list[str]:
+    async with database.transaction() as session:
+        return sorted(await session.scalars(select(LinkCode.code_hash)))
 
 
 async def test_a_live_code_is_found_and_used_only_once(database: Database) -> None:
@@ -201,3 +207,52 @@ async def test_crossing_merges_leave_one_user_with_everything(database: Database
         owners = set(await session.scalars(select(Identity.user_id)))
         assert owners == set(users)
         assert await session.scalar(select(func.count()).select_from(Conversation)) == 2
+
+
+async def test_a_claim_is_one_conversations_and_its_issuer_finds_it(database: Database) -> None:
+    web = await _open(database, "web", "w1")
+    wechat = await _open(database, "wechat", "o1")
+    thief = await _open(database, "telegram", "t1")
+    assert await _issue(database, web, "h1")
+    async with database.transaction() as session:
+        codes = LinkCodes(session)
+        assert await codes.claim_of(web.id, utcnow()) is None  # nobody typed it yet
+        assert await codes.claim("h1", wechat.id, utcnow())
+        assert await codes.claim("h1", wechat.id, utcnow())  # typing it again is harmless
+        assert not await codes.claim("h1", thief.id, utcnow())
+        assert await codes.claim_of(web.id, utcnow()) == Claim("h1", web.user_id, wechat.id)
+        assert await codes.claim_of(wechat.id, utcnow()) is None  # only the issuer answers
+        assert await codes.find("h1", utcnow()) == IssuedCode(web.user_id, web.id, wechat.id)
+        await codes.drop("h1")
+        assert await codes.claim_of(web.id, utcnow()) is None
+
+
+async def test_an_expired_code_can_be_neither_claimed_nor_answered(database: Database) -> None:
+    web = await _open(database, "web", "w1")
+    wechat = await _open(database, "wechat", "o1")
+    assert await _issue(database, web, "h1")
+    async with database.transaction() as session:
+        codes = LinkCodes(session)
+        assert await codes.claim("h1", wechat.id, utcnow())
+        later = utcnow() + VALID
+        assert await codes.claim_of(web.id, later) is None
+        assert not await codes.claim("h1", wechat.id, later)
+
+
+async def test_wrong_guesses_anywhere_kill_every_live_code_after_the_limit(
+    database: Database,
+) -> None:
+    alice = await _open(database, "web", "alice")
+    bob = await _open(database, "wechat", "bob")
+    assert await _issue(database, alice, "a")
+    for _ in range(4):
+        async with database.transaction() as session:
+            await LinkCodes(session).wrong_guess(utcnow(), limit=5)
+    assert await _issue(database, bob, "b")  # new: no guesses against it yet
+    async with database.transaction() as session:
+        await LinkCodes(session).wrong_guess(utcnow(), limit=5)
+    assert await _live_codes(database) == ["b"]
+    for _ in range(4):
+        async with database.transaction() as session:
+            await LinkCodes(session).wrong_guess(utcnow(), limit=5)
+    assert await _live_codes(database) == []

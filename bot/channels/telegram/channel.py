@@ -22,7 +22,7 @@ from bot.channels.telegram.client import TelegramClient, TelegramSender
 from bot.channels.telegram.polling import TelegramPoller
 from bot.channels.telegram.webhook import make_telegram_router, register_webhook
 from bot.config import Settings
-from bot.conversation.types import Handler
+from bot.conversation.types import PushHandler
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ class TelegramChannel:
     sends count against the same rate limits."""
 
     def __init__(
-        self, handler: Handler, settings: Settings, *, client: TelegramClient | None = None
+        self, handler: PushHandler, settings: Settings, *, client: TelegramClient | None = None
     ) -> None:
         self.settings = settings
         self.client = client if client is not None else TelegramClient.from_settings(settings)

@@ -34,7 +34,7 @@ from bot.channels.telegram.updates import (
     validate_token,
 )
 from bot.config import Settings
-from bot.conversation.types import ConversationKey, Handler, Outbound
+from bot.conversation.types import ConversationKey, Outbound, PushHandler
 from bot.outbox.sender import DeliveryError
 
 log = logging.getLogger(__name__)
@@ -88,21 +88,24 @@ class TelegramClient:
         ValidationError when it is not one."""
         return Update.model_validate(data, context={"bot": self.bot})
 
-    async def answer_update(self, update: Update, handler: Handler) -> None:
+    async def answer_update(self, update: Update, handler: PushHandler) -> None:
         """One update, start to end: the engine's turn, the button press acknowledged, the
-        replies sent. Raises if any of it failed; the caller then leaves the update
-        unacknowledged, Telegram gives it again, and the engine's dedupe hands back the stored
-        replies instead of running a second turn."""
+        replies sent and that recorded. Raises if any of it failed; the caller then leaves the
+        update unacknowledged, Telegram gives it again, and the engine's dedupe hands back the
+        stored replies instead of running a second turn. An update given again after its
+        replies went out (the offset's confirmation lost in a restart) sends nothing."""
         inbound = to_inbound(update)
         query = update.callback_query
         if inbound is None:
             if query is not None:
                 await self._answer_query(query)  # stop the button's spinner all the same
             return
-        replies = await handler.handle(inbound)
+        replies = await handler.to_send(inbound)
         if query is not None:
             await self._answer_query(query)
-        await self.deliver(inbound.key.chat_id, replies)
+        if replies:
+            await self.deliver(inbound.key.chat_id, replies)
+            await handler.sent(inbound)
         if query is not None:
             await self._mark_picked(query)
 
@@ -125,11 +128,8 @@ class TelegramClient:
                 attempt += 1
                 if error.retry_after > self._max_inline_wait or attempt > _INLINE_RETRIES:
                     raise
-                log.warning(
-                    "Telegram asked to wait %ss before sending to chat %s",
-                    error.retry_after,
-                    chat_id,
-                )
+                # No chat id: in a private chat it is the user's Telegram id.
+                log.warning("Telegram asked to wait %ss before sending", error.retry_after)
 
     async def _answer_query(self, query: CallbackQuery) -> None:
         try:

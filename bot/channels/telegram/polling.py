@@ -15,7 +15,7 @@ from bot.channels.telegram.updates import (
     Update,
     describe,
 )
-from bot.conversation.types import Handler
+from bot.conversation.types import PushHandler
 from bot.errors import TryAgainLater
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ class TelegramPoller:
     def __init__(
         self,
         client: TelegramClient,
-        handler: Handler,
+        handler: PushHandler,
         *,
         poll_timeout: int = POLL_TIMEOUT,
         max_attempts: int = MAX_ATTEMPTS,

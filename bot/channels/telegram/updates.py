@@ -46,6 +46,7 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
 
 from bot.channels.render import button_data, split_text, utf16_length, with_numbered_options
 from bot.conversation.types import Contact, ConversationKey, Inbound, Outbound
+from bot.privacy.pseudonyms import pseudonym
 
 __all__ = [
     "ALLOWED_UPDATES",
@@ -120,7 +121,7 @@ def describe(update: Update) -> str:
         inbound = to_inbound(update)
     except ValueError:  # no usable sender: ConversationKey refuses it
         return "no conversation"
-    return str(inbound.key) if inbound is not None else "nothing for the engine"
+    return pseudonym(inbound.key) if inbound is not None else "nothing for the engine"
 
 
 def _from_message(message: Message) -> Inbound | None:

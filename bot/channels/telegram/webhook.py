@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from bot.channels.telegram.client import TelegramClient
 from bot.channels.telegram.updates import ALLOWED_UPDATES, describe
 from bot.config import Settings
-from bot.conversation.types import Handler
+from bot.conversation.types import PushHandler
 from bot.errors import TryAgainLater
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def webhook_secret(settings: Settings) -> str:
 
 
 def make_telegram_router(
-    handler: Handler, settings: Settings, *, client: TelegramClient | None = None
+    handler: PushHandler, settings: Settings, *, client: TelegramClient | None = None
 ) -> APIRouter:
     """The webhook endpoint. Pass the process's shared `client` when there is one; without it
     the router makes its own and closes it when the app shuts down.
@@ -67,7 +67,9 @@ def make_telegram_router(
             return Response(status_code=403)
         try:
             update = bot_client.parse_update(json.loads(await request.body()))
-        except (ValueError, ValidationError):  # JSONDecodeError is a ValueError
+        # JSONDecodeError is a ValueError; JSON nested past the recursion limit is no update
+        # either (the server's BodyLimit refuses it first), and a 500 would be redelivered.
+        except (ValueError, ValidationError, RecursionError):
             log.warning("Telegram webhook: the body is not an update")
             return Response(status_code=400)
         try:

@@ -1,6 +1,7 @@
 """Web chat adapter: the JSON of `POST /api/chat` in as `Inbound`, replies out as JSON.
 
-The browser page and any other HTTP client use the same shapes. A web user's cookie id is both
+The browser page and any other HTTP client use the same shapes. A web user's identity (their
+signed cookie's, `identity.py`, or the `user_id` an integration with the API key names) is both
 the chat and the user of the conversation key.
 """
 
@@ -13,6 +14,9 @@ from bot.conversation.types import ConversationKey, Inbound, Outbound
 CHANNEL = "web"
 MAX_TEXT = 2000
 MAX_ID = 128
+# No spaces in ids, and no control characters anywhere: PostgreSQL refuses to store a NUL.
+ID_PATTERN = r"^[^\s\x00-\x1f\x7f]+$"
+PAYLOAD_PATTERN = r"^[^\x00-\x1f\x7f]+$"
 
 
 class ChatRequest(BaseModel):
@@ -20,10 +24,17 @@ class ChatRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    user_id: str = Field(min_length=1, max_length=MAX_ID, pattern=r"^\S+$")
-    message_id: str = Field(min_length=1, max_length=MAX_ID, pattern=r"^\S+$")
+    user_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_ID,
+        pattern=ID_PATTERN,
+        description="Who is talking, for integrations sending `Authorization: Bearer <API key>` "
+        "(required then). Without the key it is ignored: the signed cookie says who it is.",
+    )
+    message_id: str = Field(min_length=1, max_length=MAX_ID, pattern=ID_PATTERN)
     text: str | None = Field(None, max_length=MAX_TEXT)
-    payload: str | None = Field(None, min_length=1, max_length=MAX_ID)
+    payload: str | None = Field(None, min_length=1, max_length=MAX_ID, pattern=PAYLOAD_PATTERN)
 
     @model_validator(mode="after")
     def _text_or_payload(self) -> ChatRequest:
@@ -33,12 +44,15 @@ class ChatRequest(BaseModel):
             raise ValueError('"text" is empty')
         return self
 
-    def inbound(self) -> Inbound:
+    def inbound(self, identity: str, address: str | None) -> Inbound:
+        """The message from `identity` (decided by the caller: cookie or API key), sent from
+        network `address` (None for integrations: limits count their named users only)."""
         return Inbound(
-            key=key_for(self.user_id),
+            key=key_for(identity),
             message_id=self.message_id,
             text=self.text,
             payload=self.payload,
+            address=address,
         )
 
 

@@ -18,6 +18,7 @@ from typing import Literal
 
 from bot.conversation.types import ConversationKey, Outbound
 from bot.outbox.worker import Enqueue
+from bot.privacy.pseudonyms import pseudonym
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,9 @@ class Handover:
         except asyncio.CancelledError:  # shut down mid-way: say so, as for any other loss
             if self.fate == "writing":
                 self.fate = "lost"
-                log.error("WeChat replies to %s not known to be queued: shut down", self.key)
+                log.error(
+                    "WeChat replies to %s not known to be queued: shut down", pseudonym(self.key)
+                )
             raise
 
     async def _attempts(self, later: Enqueue, waits: Sequence[float]) -> None:
@@ -66,7 +69,7 @@ class Handover:
                 break
             log.warning(
                 "WeChat replies to %s not queued (attempt %d), trying again in %g s: %s",
-                self.key,
+                pseudonym(self.key),
                 attempt,
                 wait,
                 failure,
@@ -78,7 +81,7 @@ class Handover:
         self.fate = "lost"
         log.error(
             "WeChat replies to %s lost: not queued after %d attempts",
-            self.key,
+            pseudonym(self.key),
             len(waits) + 1,
             exc_info=failure,
         )

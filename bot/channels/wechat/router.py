@@ -18,41 +18,47 @@ from dataclasses import dataclass
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import PlainTextResponse
 
+from bot.channels.replays import FirstUse, RememberedNonces, body_hash
 from bot.channels.wechat import xml
 from bot.channels.wechat.crypto import MessageCrypto
 from bot.channels.wechat.errors import BadMessage, SignatureError
-from bot.channels.wechat.messages import render_passive, to_inbound
+from bot.channels.wechat.messages import CHANNEL, render_passive, to_inbound
 from bot.channels.wechat.signature import MAX_CLOCK_SKEW, sign, verify, verify_request
 from bot.channels.wechat.turns import REPLY_DEADLINE, Turns
 from bot.config import Settings
-from bot.conversation.types import Handler, Inbound, Outbound
+from bot.conversation.types import Inbound, Outbound, PushHandler
 from bot.errors import TryAgainLater
 from bot.outbox.worker import Enqueue
+from bot.privacy.pseudonyms import pseudonym
 
 log = logging.getLogger(__name__)
 
 PATH = "/webhooks/wechat"
+MAX_NONCE = 160  # characters of "<timestamp>:<nonce>"; WeChat's are about 20
 SUCCESS = "success"  # WeChat's "received, nothing to reply": no retry, nothing shown
 DRAIN_TIMEOUT = 10.0
 
 
 def make_wechat_router(
-    handler: Handler,
+    handler: PushHandler,
     settings: Settings,
     later: Enqueue,
     *,
     reply_deadline: float = REPLY_DEADLINE,
     max_clock_skew: float = MAX_CLOCK_SKEW,
     clock: Callable[[], float] = time.time,
+    first_use: FirstUse | None = None,
 ) -> APIRouter:
     """The Official Account's server URL. `later` queues the replies that missed the passive
     answer; the server gives it the outbox's enqueue, so that they survive a restart and are
-    retried."""
+    retried. `first_use` remembers the signed (timestamp, nonce) pairs (`replays.py`); the
+    server gives it the database's, else this process remembers them."""
     endpoint = WeChatEndpoint(
         Account.of(settings),
         Turns(handler, later, deadline=reply_deadline),
         max_clock_skew=max_clock_skew,
         clock=clock,
+        first_use=first_use or RememberedNonces(keep=2 * max_clock_skew),
     )
 
     @asynccontextmanager
@@ -107,11 +113,13 @@ class WeChatEndpoint:
         *,
         max_clock_skew: float = MAX_CLOCK_SKEW,
         clock: Callable[[], float] = time.time,
+        first_use: FirstUse,
     ) -> None:
         self.account = account
         self.turns = turns
         self._max_clock_skew = max_clock_skew
         self._clock = clock
+        self._first_use = first_use
 
     async def verify_url(self, request: Request) -> Response:
         try:
@@ -130,13 +138,18 @@ class WeChatEndpoint:
         except BadMessage as error:
             log.warning("WeChat message unreadable: %s", error)
             return Response(status_code=400)
+        except TryAgainLater as error:  # the nonces cannot be read: WeChat retries
+            log.warning("WeChat message not checked: %s", error)
+            return Response(status_code=503)
         inbound = pushed.inbound
         if inbound is None:
             return PlainTextResponse(SUCCESS)
         try:
             replies = await self._answer(inbound)
         except Exception:  # the boundary of one inbound message: log it, let WeChat retry
-            log.exception("WeChat message %s from %s failed", inbound.message_id, inbound.key)
+            log.exception(
+                "WeChat message %s from %s failed", inbound.message_id, pseudonym(inbound.key)
+            )
             return Response(status_code=500)
         if not replies:
             return PlainTextResponse(SUCCESS)
@@ -156,7 +169,12 @@ class WeChatEndpoint:
     async def _receive(self, request: Request) -> Pushed:
         """The pushed message, checked and read; raises `SignatureError` or `BadMessage`."""
         self._check(request)
-        fields = xml.parse(await _read_capped(request))
+        body = await _read_capped(request)
+        query = request.query_params
+        nonce = f"{query.get('timestamp', '')}:{query.get('nonce', '')}"
+        if len(nonce) > MAX_NONCE or not await self._first_use(CHANNEL, nonce, body_hash(body)):
+            raise SignatureError("this timestamp and nonce came before with another body")
+        fields = xml.parse(body)
         encrypted = request.query_params.get("encrypt_type", "raw").lower() == "aes"
         if encrypted:
             fields = _decrypt(fields, request, self.account)
@@ -169,7 +187,10 @@ class WeChatEndpoint:
             # WeChat's three retries span 15 seconds, too short to count on; the user is told
             # to send the message again instead.
             log.warning(
-                "WeChat message %s from %s not handled: %s", inbound.message_id, inbound.key, error
+                "WeChat message %s from %s not handled: %s",
+                inbound.message_id,
+                pseudonym(inbound.key),
+                error,
             )
             return error.replies
 

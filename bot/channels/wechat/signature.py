@@ -9,8 +9,9 @@ import hmac
 from bot.channels.wechat.errors import SignatureError
 
 # The plain signature does not cover the body, so a captured request could be replayed with
-# another body; refusing old timestamps narrows that window. WeChat's retries of a message
-# arrive within about 15 seconds.
+# another body; refusing old timestamps narrows that window, and the router refuses a
+# (timestamp, nonce) seen before with another body (`replays.py`). WeChat's retries of a
+# message arrive within about 15 seconds.
 MAX_CLOCK_SKEW = 300.0
 
 

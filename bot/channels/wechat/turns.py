@@ -17,14 +17,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from bot.channels.wechat.handover import WAITS, Handover
-from bot.conversation.types import ConversationKey, Handler, Inbound, Outbound
+from bot.conversation.types import ConversationKey, Inbound, Outbound, PushHandler
 from bot.errors import TryAgainLater
 from bot.outbox.worker import Enqueue
+from bot.privacy.pseudonyms import pseudonym
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ class _Turn:
 class Turns:
     def __init__(
         self,
-        handler: Handler,
+        handler: PushHandler,
         later: Enqueue,
         *,
         deadline: float = REPLY_DEADLINE,
@@ -98,20 +99,23 @@ class Turns:
             return None
         replies = await turn.handover.take_back(self._deadline)
         if replies is not None:
-            log.info("WeChat replies to %s answered passively: not queued yet", turn.key)
+            log.info("WeChat replies to %s answered passively: not queued yet", pseudonym(turn.key))
             turn.answer, turn.replies = "passive", replies
         return replies
 
     def _start(self, inbound: Inbound) -> _Turn:
+        # A retry of a message whose replies another process, or this one before a restart,
+        # already queued gets none: they are on their way through the outbox.
         task = asyncio.create_task(
-            self._handler.handle(inbound), name=f"wechat-turn-{inbound.message_id}"
+            self._handler.to_send(inbound), name=f"wechat-turn-{inbound.message_id}"
         )
         turn = _Turn(key=inbound.key, task=task)
         self._turns[inbound.message_id] = turn
-        task.add_done_callback(lambda _: self._finished(inbound.message_id, turn))
+        task.add_done_callback(lambda _: self._finished(inbound, turn))
         return turn
 
-    def _finished(self, message_id: str, turn: _Turn) -> None:
+    def _finished(self, inbound: Inbound, turn: _Turn) -> None:
+        message_id = inbound.message_id
         # Runs before any waiting request resumes, so `waiting` says whether one will answer.
         turn.finished_at = self._clock()
         if turn.task.cancelled():
@@ -121,23 +125,44 @@ class Turns:
         if error is not None:
             self._turns.pop(message_id, None)  # a retry starts afresh
             if turn.waiting == 0:  # nobody left to report it to: "success" was answered
-                log.error("WeChat turn %s of %s failed", message_id, turn.key, exc_info=error)
+                log.error(
+                    "WeChat turn %s of %s failed", message_id, pseudonym(turn.key), exc_info=error
+                )
                 if isinstance(error, TryAgainLater):
                     self.deliver_later(turn.key, error.replies)  # ask the user to send it again
             return
         if turn.waiting == 0 and turn.answer == "pending":
             turn.answer = "later"
-            turn.handover = self.deliver_later(turn.key, turn.task.result())
+            turn.handover = self._answer_later(inbound, turn.task.result())
 
     def deliver_later(self, key: ConversationKey, replies: list[Outbound]) -> Handover | None:
         """Hand replies to `later` in the background; what becomes of them (None: no replies)."""
         if not replies:
             return None
         handover = Handover(key, replies)
-        task = asyncio.create_task(handover.write(self._later, self._waits))
+        self._background(handover.write(self._later, self._waits))
+        return handover
+
+    def _answer_later(self, inbound: Inbound, replies: list[Outbound]) -> Handover | None:
+        """`deliver_later` for the replies to `inbound`, recorded as delivered once queued: a
+        retry of the message reaching another process, or this one after a restart, is then
+        not answered with them a second time."""
+        if not replies:
+            return None
+        handover = Handover(inbound.key, replies)
+
+        async def write() -> None:
+            await handover.write(self._later, self._waits)
+            if handover.fate == "written":
+                await self._handler.sent(inbound)
+
+        self._background(write())
+        return handover
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
         self._deliveries.add(task)
         task.add_done_callback(self._deliveries.discard)
-        return handover
 
     async def drain(self, timeout: float) -> None:
         """Wait (up to `timeout`) for running turns and deliveries, at shutdown; replies still

@@ -29,6 +29,7 @@ from bot.conversation.payloads import (
 from bot.conversation.turn import Turn
 from bot.conversation.types import Outbound
 from bot.flows.base import StepFlow, chose
+from bot.flows.booking import quota
 from bot.flows.booking.draft import (
     AFTER,
     BEFORE,
@@ -47,6 +48,7 @@ from bot.flows.booking.places import (
     remind_at,
 )
 from bot.flows.booking.words import day_label, slot_label, station_name, visit_line
+from bot.flows.expected import Expected, date_answer
 from bot.flows.request.fields import Invalid, normalise, parse_date
 from bot.skills.menu import main_menu
 from policies.schema import Station
@@ -66,6 +68,9 @@ class BookingFlow(StepFlow[BookingStep]):
         """A new booking; cancelling or moving one of the user's own when `picked` says so."""
         turn.state.flow, turn.state.values = self.name, {}
         if not isinstance(picked, ChangeBooking):
+            held = await quota.holding_too_many(turn)
+            if held is not None:  # said before the questions, not after them
+                return [quota.refuse(turn, held)]
             return await self._to(turn, Draft(), "service")
         visit = await Bookings(turn.session).get(picked.number)
         if visit is None or visit.user_id != turn.state.user_id or visit.state != "booked":
@@ -82,6 +87,19 @@ class BookingFlow(StepFlow[BookingStep]):
             state.step = f"move_{state.step}"
         if moving or cancelling:
             state.values["number"] = moving or cancelling
+
+    def expects(self, turn: Turn, step: BookingStep) -> Expected:
+        draft = Draft.from_state(turn.state.values)
+        if step == "service":
+            return Expected.naming(services_for(turn))
+        if step == "station":
+            return Expected.naming(s.name for s in stations_for(turn, draft.service))
+        if step in ("day", "move_day"):
+            return date_answer(turn.today)
+        if step in ("slot", "move_slot"):
+            station = station_of(turn, draft)
+            return Expected.naming(station.slots if station else ())
+        return Expected(lambda text: turn.messages.means(text, "confirm"), 8)
 
     async def prompt(self, turn: Turn, step: BookingStep) -> list[Outbound]:
         return [await self._ask(turn, Draft.from_state(turn.state.values), step)]
@@ -214,6 +232,9 @@ class BookingFlow(StepFlow[BookingStep]):
                 return [main_menu(turn, turn.text("booking.not_yours"))]
             done = "booking.moved"
         else:
+            refused = await quota.refusal(turn)
+            if refused is not None:
+                return [quota.refuse(turn, refused)]
             visit = await self._book_new(turn, draft, station, when)
             done = "booking.booked"
         if visit is None:

@@ -29,6 +29,7 @@ from bot.conversation.turn import Turn
 from bot.conversation.types import Option, Outbound
 from bot.flows import handoff
 from bot.flows.base import StepFlow, chose
+from bot.flows.expected import Expected, field_answer, town_answer
 from bot.flows.request.fields import Checked, Invalid, check, check_phone, find_station
 from bot.flows.request.form import (
     Form,
@@ -38,7 +39,7 @@ from bot.flows.request.form import (
     step_at,
     stops,
 )
-from bot.flows.request.shown import Shown
+from bot.flows.request.shown import Shown, logged_answer
 from bot.privacy.sealing import data_key
 from bot.skills.menu import main_menu
 from policies.schema import FormField, RequestType, Station
@@ -106,11 +107,31 @@ class RequestFlow(StepFlow[RequestStep]):
         assert request_type is not None
         return [self._ask(turn, form, request_type, step)]
 
+    def expects(self, turn: Turn, step: RequestStep) -> Expected:
+        form, request_type = self._form(turn)
+        if request_type is None or not knows(request_type, form):
+            return super().expects(turn, step)  # `receive` says the form changed
+        if step == "town":
+            return town_answer(turn.kb)
+        if step == "consent":
+            return Expected(lambda text: turn.messages.means(text, "agree", "refuse"), 8)
+        if step == "confirm":
+            return Expected(lambda text: turn.messages.means(text, "confirm", "fix"), 8)
+        if step == "fix":
+            labels = (f.label or f.prompt for f in request_type.fields)
+            return Expected.naming(n for label in labels for n in (label.zh, label.en))
+        return field_answer(field_named(request_type, form.at), turn.today, turn.kb)
+
     async def handle(
         self, turn: Turn, step: RequestStep, text: str | None, picked: FlowValue | None
     ) -> list[Outbound]:
         form, request_type = self._form(turn)
         assert request_type is not None
+        kept = form.answers.get(form.at) and chose(turn, text, picked, "keep", "keep")
+        if step in ("field", "correct") and kept:  # back to a field: no need to retype it
+            if step == "correct":
+                return await self._confirm(turn, form)
+            return await self._next(turn, form, request_type)
         if step == "town":
             return await self._town(turn, form, request_type, text, picked)
         if step == "consent":
@@ -218,6 +239,8 @@ class RequestFlow(StepFlow[RequestStep]):
             form.answers[form_field.name] = ""
             return None
         checked = self._check(turn, form_field, text, picked)
+        if text is not None and picked is None:
+            turn.logged_as = logged_answer(form_field, text, checked)
         if isinstance(checked, Invalid):
             problem = turn.text(checked.reason, **checked.params)
             return self._ask(turn, form, request_type, step, problem)
@@ -387,6 +410,8 @@ class RequestFlow(StepFlow[RequestStep]):
         if not form_field.required:
             lines.append(turn.text("form.optional"))
             options.append(self.option(turn.text("form.skip"), Command("skip")))
+        if form.answers.get(form_field.name):
+            options.append(self.option(turn.text("flow.keep"), Command("keep")))
         reply = turn.reply(*lines, options=[*options, *self.navigation(turn)])
         if form_field.type == "phone":
             return Outbound(reply.text, reply.options, request_contact=True)

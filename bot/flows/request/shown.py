@@ -6,14 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.config import Settings
+from bot.flows.request.fields import Checked, Invalid
 from bot.messages import Catalogue
-from bot.privacy.sealing import (
-    PersonalDataUnreadable,
-    data_key,
-    is_sealed,
-    mask_id_number,
-    mask_phone,
-)
+from bot.privacy.masking import mask, mask_digits, mask_id_number, mask_phone
+from bot.privacy.sealing import PersonalDataUnreadable, data_key, is_sealed
 from policies.loader import KnowledgeBase
 from policies.schema import FormField, RequestType, Text
 
@@ -56,7 +52,7 @@ class Shown:
             return self.words(form_field.choices[int(text)])
         if form_field.type == "station":
             return self.station(text)
-        return text
+        return mask(text) if self.mask_phones else text  # a number typed into a text field
 
     def lines(self, request_type: RequestType, answers: dict[str, Any]) -> list[str]:
         """One "label: value" line per field answered, in form order."""
@@ -73,3 +69,15 @@ class Shown:
             return mask_id_number(data_key(self.settings).open(value))
         except PersonalDataUnreadable:
             return self.messages.text(self.lang, "form.unreadable")
+
+
+def logged_answer(form_field: FormField, text: str, checked: Checked) -> str:
+    """What the message log keeps of `text` answering `form_field`: the masked value it gave,
+    never what was typed; of a refused phone or ID number, no digit at all."""
+    if isinstance(checked, Invalid):
+        return mask_digits(text) if form_field.type in ("phone", "id_number") else mask(text)
+    if form_field.type == "id_number":
+        return mask_id_number(checked.value)
+    if form_field.type == "phone":
+        return mask_phone(checked.value)
+    return mask(text)

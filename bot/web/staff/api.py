@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import partial
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bot.errors import ActionRefused
 from bot.staff import accounts
+from bot.staff import canned as canned_replies
 from bot.staff import tickets as work
 from bot.staff.permissions import may_read_audit, sees, visible_stations
+from bot.web.params import RowId, Typed
 from bot.web.services import ServicesDep
 from bot.web.staff.auth import (
     COOKIE,
@@ -30,8 +32,8 @@ from bot.web.staff.auth import (
     set_session_cookie,
     staff_text,
 )
-from bot.web.staff.cases import request_row, visit_row
-from bot.web.staff.views import iso, messages, ticket_row, timeline
+from bot.web.staff.cases import request_row, visit_rows
+from bot.web.staff.views import audit_subject, iso, messages, ticket_row, timeline
 from storage.models import Ticket
 from storage.repositories.audit import AuditLog
 from storage.repositories.bookings import Bookings
@@ -47,21 +49,21 @@ REVEAL_LASTS = timedelta(minutes=30)  # one audited reveal shows the data for th
 
 
 class LoginIn(BaseModel):
-    username: str = Field(min_length=1, max_length=64)
+    username: Typed = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
 
 
 class ReplyIn(BaseModel):
-    text: str = Field(min_length=1, max_length=work.MAX_REPLY)
+    text: Typed = Field(min_length=1, max_length=work.MAX_REPLY)
 
 
 class TransferIn(BaseModel):
-    station_id: str = Field(min_length=1, max_length=64)
-    note: str = Field("", max_length=work.MAX_NOTE)
+    station_id: Typed = Field(min_length=1, max_length=64)
+    note: Typed = Field("", max_length=work.MAX_NOTE)
 
 
 class ResolveIn(BaseModel):
-    note: str = Field(min_length=1, max_length=work.MAX_NOTE)
+    note: Typed = Field(min_length=1, max_length=work.MAX_NOTE)
 
 
 @router.post("/login")
@@ -71,7 +73,12 @@ async def login(
     """Password login; sets the session cookie and returns the CSRF token."""
     try:
         done = await accounts.login(
-            services.database, services.settings, body.username, body.password, clock()
+            services.database,
+            services.settings,
+            body.username,
+            body.password,
+            clock(),
+            address=request.client.host if request.client else "",
         )
     except ActionRefused as exc:
         lang = language(request)
@@ -126,7 +133,7 @@ async def queue(c: ConsoleDep, view: View = "waiting") -> dict[str, Any]:
 
 
 @router.get("/tickets/{ticket_id}")
-async def ticket(ticket_id: int, c: ConsoleDep, reveal: bool = False) -> dict[str, Any]:
+async def ticket(ticket_id: RowId, c: ConsoleDep, reveal: bool = False) -> dict[str, Any]:
     """The ticket, its whole conversation and its history. Personal data is masked, unless
     `reveal` is asked and this member revealed it (POST …/reveal, audited) within the last
     half hour."""
@@ -138,7 +145,7 @@ async def ticket(ticket_id: int, c: ConsoleDep, reveal: bool = False) -> dict[st
 
 
 @router.post("/tickets/{ticket_id}/reveal")
-async def reveal(ticket_id: int, c: ActingDep) -> dict[str, Any]:
+async def reveal(ticket_id: RowId, c: ActingDep) -> dict[str, Any]:
     """The same, unmasked; the reveal is written to the audit log."""
     async with c.services.database.transaction() as session:
         found = await work.reveal(session, c.desk, c.staff, ticket_id, c.now)
@@ -146,21 +153,21 @@ async def reveal(ticket_id: int, c: ActingDep) -> dict[str, Any]:
 
 
 @router.post("/tickets/{ticket_id}/claim")
-async def claim(ticket_id: int, c: ActingDep) -> dict[str, Any]:
+async def claim(ticket_id: RowId, c: ActingDep) -> dict[str, Any]:
     async with c.services.database.transaction() as session:
         found = await work.claim(session, c.desk, c.staff, ticket_id, c.now)
         return await _row(session, c, found)
 
 
 @router.post("/tickets/{ticket_id}/reply")
-async def reply(ticket_id: int, body: ReplyIn, c: ActingDep) -> dict[str, Any]:
+async def reply(ticket_id: RowId, body: ReplyIn, c: ActingDep) -> dict[str, Any]:
     async with c.services.database.transaction() as session:
         found = await work.reply(session, c.desk, c.staff, ticket_id, body.text, c.now)
         return await _row(session, c, found)
 
 
 @router.post("/tickets/{ticket_id}/transfer")
-async def transfer(ticket_id: int, body: TransferIn, c: ActingDep) -> dict[str, Any]:
+async def transfer(ticket_id: RowId, body: TransferIn, c: ActingDep) -> dict[str, Any]:
     async with c.services.database.transaction() as session:
         found = await work.transfer(
             session, c.desk, c.staff, ticket_id, body.station_id, c.now, body.note
@@ -169,14 +176,14 @@ async def transfer(ticket_id: int, body: TransferIn, c: ActingDep) -> dict[str, 
 
 
 @router.post("/tickets/{ticket_id}/resolve")
-async def resolve(ticket_id: int, body: ResolveIn, c: ActingDep) -> dict[str, Any]:
+async def resolve(ticket_id: RowId, body: ResolveIn, c: ActingDep) -> dict[str, Any]:
     async with c.services.database.transaction() as session:
         found = await work.resolve(session, c.desk, c.staff, ticket_id, body.note, c.now)
         return await _row(session, c, found)
 
 
 @router.post("/tickets/{ticket_id}/reopen")
-async def reopen(ticket_id: int, c: ActingDep) -> dict[str, Any]:
+async def reopen(ticket_id: RowId, c: ActingDep) -> dict[str, Any]:
     async with c.services.database.transaction() as session:
         found = await work.reopen(session, c.desk, c.staff, ticket_id, c.now)
         return await _row(session, c, found)
@@ -184,7 +191,7 @@ async def reopen(ticket_id: int, c: ActingDep) -> dict[str, Any]:
 
 @router.get("/stations")
 async def stations(c: ConsoleDep) -> list[dict[str, Any]]:
-    """Every station (transfer targets): the directory is public."""
+    """Every station on record (transfer targets): the directory is public."""
     return [
         {
             "id": s.id,
@@ -193,20 +200,17 @@ async def stations(c: ConsoleDep) -> list[dict[str, Any]]:
             "parent": s.parent,
         }
         for s in c.desk.kb.stations
+        if s.on_record
     ]
 
 
 @router.get("/canned")
-async def canned(c: ConsoleDep, q: str = "") -> list[dict[str, Any]]:
-    """Knowledge-base answers to pick as a reply (then edit and send)."""
-    needle = q.strip().lower()[:50]
+async def canned(
+    c: ConsoleDep, q: Annotated[str, Query(max_length=200)] = ""
+) -> list[dict[str, Any]]:
+    """Knowledge-base answers to pick as a reply (then edit and send), best match first."""
     found = []
-    for entry in c.desk.kb.entries:
-        if not entry.is_valid_on(c.now.date()):
-            continue
-        words = [entry.title, entry.id, *entry.questions, *entry.keywords]
-        if needle and not any(needle in w.lower() for w in words):
-            continue
+    for entry in canned_replies.search(c.desk.kb.entries, q, c.now.date()):
         english = c.lang == "en" and entry.en is not None
         found.append(
             {
@@ -216,8 +220,6 @@ async def canned(c: ConsoleDep, q: str = "") -> list[dict[str, Any]]:
                 "source": entry.source,
             }
         )
-        if len(found) >= 20:
-            break
     return found
 
 
@@ -240,13 +242,21 @@ async def ratings(c: ConsoleDep) -> list[dict[str, Any]]:
 
 @router.get("/audit")
 async def audit(c: ConsoleDep) -> list[dict[str, Any]]:
-    """The newest audit entries of the member's stations (station heads and admins)."""
+    """The newest audit entries of the member's stations (station heads and admins), each with
+    what it was about (`subject`) and, for a move, the station it went to (`to`)."""
     if not may_read_audit(c.staff):
         raise HTTPException(404, "Not Found")
     async with c.services.database.transaction() as session:
         found = await AuditLog(session).recent(visible_stations(c.desk.kb, c.staff))
+        usernames = {s.id: s.username for s in await StaffAccounts(session).all()}
     return [
-        {"ticket_id": e.ticket_id, **item} for e, item in zip(found, timeline(found), strict=True)
+        {
+            "ticket_id": e.ticket_id,
+            **item,
+            "subject": audit_subject(e, usernames),
+            "to": c.desk.station_name(c.lang, str(e.detail["to"])) if "to" in e.detail else None,
+        }
+        for e, item in zip(found, timeline(found), strict=True)
     ]
 
 
@@ -282,5 +292,7 @@ async def _detail(session: Any, c: Console, found: Ticket, *, revealed: bool) ->
         ],
         # Only what the member may see: a user's matters elsewhere are not theirs to read.
         "requests": [request_row(f, c.desk, c.lang) for f in filed if sees_it(f.station_id)],
-        "bookings": [visit_row(v, c.desk, c.lang) for v in visits if sees_it(v.place.station_id)],
+        "bookings": await visit_rows(
+            session, c, [v for v in visits if sees_it(v.place.station_id)], revealed=revealed
+        ),
     }

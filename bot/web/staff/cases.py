@@ -1,9 +1,10 @@
 """The console's requests and bookings under /api/staff: list those of the member's stations,
 read one (masked unless revealed, the reveal audited), and move them on. Each change tells the
-user through the outbox (`bot/progress.py`) and goes into the audit log."""
+user through the outbox (`bot/casework/`) and goes into the audit log."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Literal
 
 from fastapi import APIRouter
@@ -12,6 +13,9 @@ from pydantic import BaseModel, Field
 from bot.calendar.hours import COUNTY_TIME
 from bot.staff import cases
 from bot.staff.desk import Desk
+from bot.staff.permissions import sees
+from bot.staff.visitors import Visitor, visitors
+from bot.web.params import CaseNumber, Typed
 from bot.web.staff.auth import ActingDep, Console, ConsoleDep
 from bot.web.staff.views import iso
 from storage.repositories.bookings import Visit
@@ -22,7 +26,7 @@ router = APIRouter(prefix="/api/staff", tags=["staff console"])
 
 class RequestStateIn(BaseModel):
     state: Literal["accepted", "in_progress", "done", "rejected"]
-    note: str = Field("", max_length=cases.MAX_NOTE)
+    note: Typed = Field("", max_length=cases.MAX_NOTE)
 
 
 class VisitStateIn(BaseModel):
@@ -47,7 +51,11 @@ def request_row(filed: Filed, desk: Desk, lang: str) -> dict[str, Any]:
     }
 
 
-def visit_row(visit: Visit, desk: Desk, lang: str) -> dict[str, Any]:
+def visit_row(
+    visit: Visit, desk: Desk, lang: str, visitor: Visitor | None, *, revealed: bool = False
+) -> dict[str, Any]:
+    """One booked visit and who is coming (their phone masked unless `revealed`)."""
+    shown = visitor if visitor is None or revealed else visitor.masked()
     return {
         "number": visit.number,
         "service": visit.service,
@@ -57,7 +65,19 @@ def visit_row(visit: Visit, desk: Desk, lang: str) -> dict[str, Any]:
         "day": visit.place.day.isoformat(),
         "slot": visit.place.slot,
         "created_at": iso(visit.created_at),
+        "revealed": revealed,
+        "visitor": None
+        if shown is None
+        else {"name": shown.name, "phone": shown.phone, "request": shown.request},
     }
+
+
+async def visit_rows(
+    session: Any, c: Console, found: list[Visit], *, revealed: bool = False
+) -> list[dict[str, Any]]:
+    readable = partial(sees, c.desk.kb, c.staff)
+    coming = await visitors(session, c.desk.kb, (v.user_id for v in found), readable)
+    return [visit_row(v, c.desk, c.lang, coming.get(v.user_id), revealed=revealed) for v in found]
 
 
 @router.get("/requests")
@@ -70,21 +90,21 @@ async def requests(c: ConsoleDep, closed: bool = False) -> list[dict[str, Any]]:
 
 
 @router.get("/requests/{number}")
-async def request(number: str, c: ConsoleDep) -> dict[str, Any]:
+async def request(number: CaseNumber, c: ConsoleDep) -> dict[str, Any]:
     async with c.services.database.transaction() as session:
         filed = await cases.request(session, c.desk, c.staff, number)
         return await _detail(session, c, filed, revealed=False)
 
 
 @router.post("/requests/{number}/reveal")
-async def reveal(number: str, c: ActingDep) -> dict[str, Any]:
+async def reveal(number: CaseNumber, c: ActingDep) -> dict[str, Any]:
     async with c.services.database.transaction() as session:
         filed = await cases.reveal_request(session, c.desk, c.staff, number, c.now)
         return await _detail(session, c, filed, revealed=True)
 
 
 @router.post("/requests/{number}/state")
-async def move(number: str, body: RequestStateIn, c: ActingDep) -> dict[str, Any]:
+async def move(number: CaseNumber, body: RequestStateIn, c: ActingDep) -> dict[str, Any]:
     """Accept, set in progress, complete, or reject with a reason; the user is told."""
     async with c.services.database.transaction() as session:
         moved = await cases.move_request(
@@ -99,15 +119,25 @@ async def bookings(c: ConsoleDep) -> list[dict[str, Any]]:
     today = c.now.astimezone(COUNTY_TIME).date()
     async with c.services.database.transaction() as session:
         found = await cases.bookings(session, c.desk, c.staff, today)
-    return [visit_row(v, c.desk, c.lang) for v in found]
+        return await visit_rows(session, c, found)
+
+
+@router.post("/bookings/{number}/reveal")
+async def reveal_visitor(number: CaseNumber, c: ActingDep) -> dict[str, Any]:
+    """Who is coming, phone unmasked; the reveal is written to the audit log."""
+    async with c.services.database.transaction() as session:
+        found = await cases.reveal_visitor(session, c.desk, c.staff, number, c.now)
+        [row] = await visit_rows(session, c, [found], revealed=True)
+    return row
 
 
 @router.post("/bookings/{number}/state")
-async def end(number: str, body: VisitStateIn, c: ActingDep) -> dict[str, Any]:
+async def end(number: CaseNumber, body: VisitStateIn, c: ActingDep) -> dict[str, Any]:
     """Mark a visit attended or no-show (a no-show frees the place; the user is told)."""
     async with c.services.database.transaction() as session:
         ended = await cases.end_visit(session, c.desk, c.staff, number, body.state, c.now)
-    return visit_row(ended, c.desk, c.lang)
+        [row] = await visit_rows(session, c, [ended])
+    return row
 
 
 async def _detail(session: Any, c: Console, filed: Filed, *, revealed: bool) -> dict[str, Any]:

@@ -19,18 +19,13 @@ from bot.staff import cases
 from bot.staff import tickets as work
 from bot.staff.permissions import may_read_audit
 from bot.web.page import STATIC
+from bot.web.params import CaseNumber, RowId
 from bot.web.staff.api import router as api_router
 from bot.web.staff.auth import Console, ConsoleDep, NotLoggedIn, language, staff_text
 from bot.web.staff.cases import router as casework_router
 
 SHELL = STATIC / "staff.html"
-HEADERS = {
-    "Cache-Control": "no-store",
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
-}
+# No-store, no framing, the CSP: `bot/web/headers.py` sets them on every console response.
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 
@@ -55,7 +50,7 @@ def shell(
         .replace("{{title}}", escape(texts["title"]))
         .replace("{{texts}}", data)
     )
-    return HTMLResponse(html, status_code=status, headers=HEADERS)
+    return HTMLResponse(html, status_code=status)
 
 
 @router.get("/login")
@@ -70,14 +65,14 @@ async def queue_page(c: ConsoleDep) -> Response:
 
 
 @router.get("/tickets/{ticket_id}")
-async def ticket_page(ticket_id: int, c: ConsoleDep) -> Response:
+async def ticket_page(ticket_id: RowId, c: ConsoleDep) -> Response:
     async with c.services.database.transaction() as session:
         await work.seen(session, c.desk, c.staff, ticket_id, c.now)  # NotVisible: 404
     return shell(c.lang, "ticket", csrf=c.csrf, ticket=ticket_id)
 
 
 @router.get("/requests/{number}")
-async def request_page(number: str, c: ConsoleDep) -> Response:
+async def request_page(number: CaseNumber, c: ConsoleDep) -> Response:
     async with c.services.database.transaction() as session:
         await cases.request(session, c.desk, c.staff, number)  # NotVisible: 404
     return shell(c.lang, "request", csrf=c.csrf, ticket=number)

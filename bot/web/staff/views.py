@@ -85,3 +85,27 @@ def timeline(entries: list[Audited]) -> list[dict[str, Any]]:
         }
         for e in entries
     ]
+
+
+def audit_subject(entry: Audited, usernames: dict[int, str]) -> dict[str, Any] | None:
+    """What an audit entry was about, to name it on the audit page: the ticket, the request or
+    booking by its number, the account by its login name; None for a login or logout."""
+    if entry.ticket_id is not None:
+        label = ticket_number(entry.ticket_id)
+        return {"kind": "ticket", "label": label, "href": f"/staff/tickets/{entry.ticket_id}"}
+    kind, _, key = (entry.subject or "").partition(":")
+    number = str(entry.detail.get("number") or "")
+    if kind == "request":
+        label = number or f"#{key}"
+        return {
+            "kind": kind,
+            "label": label,
+            "href": f"/staff/requests/{label}" if number else None,
+        }
+    if kind == "booking":
+        return {"kind": kind, "label": number or f"#{key}", "href": None}
+    if kind == "staff":
+        known = usernames.get(int(key)) if key.isdigit() else None
+        label = str(entry.detail.get("username") or known or f"#{key}")
+        return {"kind": kind, "label": label, "href": None}
+    return None

@@ -1,23 +1,11 @@
-// The web chat: one conversation per browser (cookie vetbot_uid), history restored on reload.
+// The web chat: one conversation per browser, history restored on reload. Who the browser is
+// lives in an HttpOnly cookie the server signs and sets: this script never sees or sends it.
 "use strict";
 (function () {
   const log = document.getElementById("log");
   const form = document.getElementById("composer");
   const input = document.getElementById("text");
   const menuButton = document.getElementById("menu");
-  const COOKIE = "vetbot_uid";
-
-  function userId() {
-    const found = document.cookie.split("; ").find((c) => c.startsWith(COOKIE + "="));
-    if (found) return decodeURIComponent(found.slice(COOKIE.length + 1));
-    // The server sets it with the page; this is for a browser that dropped it since.
-    const bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    const id = "w" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-    document.cookie = `${COOKIE}=${id}; max-age=31536000; path=/; samesite=lax`;
-    return id;
-  }
-
   function messageId() {
     const bytes = new Uint8Array(8);
     crypto.getRandomValues(bytes);
@@ -50,9 +38,20 @@
     div.appendChild(box);
   }
 
+  // New replies are read from their first line: a long answer on a phone must not land
+  // scrolled to its bottom, with its title and a refusal above the menu off-screen.
   function showReplies(replies, extraClass) {
-    for (const reply of replies) addOptions(bubble("bot", reply.text, extraClass), reply.options);
-    log.scrollTop = log.scrollHeight;
+    let first = null;
+    for (const reply of replies) {
+      const div = bubble("bot", reply.text, extraClass);
+      addOptions(div, reply.options);
+      first = first || div;
+    }
+    if (first) reveal(first);
+  }
+
+  function reveal(div) {
+    log.scrollTop = div.offsetTop - log.offsetTop - 8;
   }
 
   let busy = false;
@@ -66,7 +65,7 @@
     typing.textContent = "…";
     log.appendChild(typing);
     log.scrollTop = log.scrollHeight;
-    const message = { user_id: userId(), message_id: messageId(), ...body };
+    const message = { message_id: messageId(), ...body };
     try {
       // The same message_id on a retry is safe: the server answers a repeat with the same replies.
       let response;
@@ -75,6 +74,7 @@
           response = await fetch("/api/chat", {
             method: "POST",
             headers: { "Content-Type": "application/json" },
+            credentials: "same-origin",
             body: JSON.stringify(message),
           });
           break;
@@ -84,15 +84,14 @@
       }
       const data = await response.json();
       if (data.replies) showReplies(data.replies, response.ok ? "" : "notice");
-      else bubble("bot", data.detail || "出错了，请重试。 Something went wrong, please retry.", "notice");
+      else reveal(bubble("bot", data.detail || "出错了，请重试。 Something went wrong, please retry.", "notice"));
     } catch (error) {
-      bubble("bot", "网络连接出错，请稍后重试。 Network error, please try again.", "notice");
+      reveal(bubble("bot", "网络连接出错，请稍后重试。 Network error, please try again.", "notice"));
     } finally {
       typing.remove();
       busy = false;
       form.querySelectorAll("button").forEach((b) => (b.disabled = false));
-      log.scrollTop = log.scrollHeight;
-      input.focus();
+      input.focus({ preventScroll: true });
     }
   }
 
@@ -133,7 +132,6 @@
   });
 
   async function restore() {
-    userId();
     try {
       const response = await fetch("/api/history", { credentials: "same-origin" });
       const data = await response.json();

@@ -1,7 +1,7 @@
 """Small real implementations of the Handler protocol, standing in for the engine in adapter tests.
 
 Like the engine, `EchoHandler` answers a (channel, message id) once: a repeat gets the replies
-stored the first time and runs no second turn."""
+stored the first time and runs no second turn, and none to send once they were sent."""
 
 from __future__ import annotations
 
@@ -27,6 +27,15 @@ class EchoHandler:
         self._delay = delay
         self._failures = failures
         self._unavailable = unavailable  # turns refused as the engine does without its database
+        self.delivered: set[tuple[str, str]] = set()  # messages whose replies were sent
+
+    async def to_send(self, inbound: Inbound) -> list[Outbound]:
+        """As the engine: nothing for a message whose replies were sent already."""
+        replies = await self.handle(inbound)
+        return [] if (inbound.channel, inbound.message_id) in self.delivered else replies
+
+    async def sent(self, inbound: Inbound) -> None:
+        self.delivered.add((inbound.channel, inbound.message_id))
 
     async def handle(self, inbound: Inbound) -> list[Outbound]:
         self.calls += 1

@@ -4,6 +4,7 @@ knowledge base."""
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import AsyncIterator
 
@@ -120,7 +121,7 @@ async def wechat(engine: Engine) -> AsyncIterator[httpx.AsyncClient]:
 
 
 def signed() -> dict[str, str]:
-    timestamp, nonce = str(int(time.time())), "17"
+    timestamp, nonce = str(int(time.time())), str(secrets.randbelow(10**10))  # fresh, as WeChat's
     return {"signature": sign(TOKEN, timestamp, nonce), "timestamp": timestamp, "nonce": nonce}
 
 

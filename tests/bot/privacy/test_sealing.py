@@ -10,14 +10,8 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
-from bot.privacy.sealing import (
-    DataKey,
-    PersonalDataUnreadable,
-    data_key,
-    is_sealed,
-    mask_id_number,
-    mask_phone,
-)
+from bot.privacy.masking import mask_id_number, mask_phone
+from bot.privacy.sealing import DataKey, PersonalDataUnreadable, data_key, is_sealed
 
 ID = "11010519491231002X"
 

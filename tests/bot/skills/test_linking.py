@@ -1,5 +1,6 @@
-"""Linking channels through the engine: a code from the web chat typed on WeChat makes the two
-one user, whose requests and tickets follow; expired, reused and guessed codes change nothing."""
+"""Linking channels through the engine: a code from the web chat typed on WeChat, once the web
+chat allows it, makes the two one user, whose requests and tickets follow; expired, reused and
+guessed codes change nothing."""
 
 from __future__ import annotations
 
@@ -71,8 +72,11 @@ async def test_web_code_typed_on_wechat_merges_requests_tickets_and_history(
     assert web_user != wechat_user
 
     code = await _ask_code(web)
-    done = await wechat.say(f"关联 {code}")
-    assert "关联成功" in done.text and "网页聊天" in done.text
+    asked = await wechat.say(f"关联 {code}")
+    assert "请到网页聊天回复 1 同意" in asked.text
+    assert await _users(web, wechat) == [web_user, wechat_user]  # nothing before the yes
+    done = await web.say("1")
+    assert "关联成功" in done.text and "微信" in done.text
 
     assert await _users(web, wechat) == [web_user, web_user]
     status = await wechat.say("查询进度")
@@ -84,10 +88,14 @@ async def test_web_code_typed_on_wechat_merges_requests_tickets_and_history(
             ("wechat", "openid-1"),
         ]
         assert list(await session.scalars(select(Ticket.user_id))) == [web_user]
-        # The web chat's log is its mailbox: the news waits there for the page to fetch it.
+        # The web chat's log is its mailbox: the question waited there for the page to fetch.
         web_log = await MessageLog(session).recent(web_conversation)
-        assert "已与微信关联" in web_log[-1].text and web_log[-1].outcome == "notice"
-        assert list(await session.scalars(select(OutboxMessage.id))) == []
+        question = next(m for m in web_log if m.outcome == "notice")
+        assert "微信想关联您的账号" in question.text
+        assert [payload for _, payload in question.options] == ["link:yes", "link:no"]
+        sent = list(await session.scalars(select(OutboxMessage)))
+        assert [(m.channel, m.external_user_id) for m in sent] == [("wechat", "openid-1")]
+        assert "已与网页聊天关联" in sent[0].payload[0]["text"]
         assert list(await session.scalars(select(LinkCode.code_hash))) == []
     # WeChat's earlier history is still there, now the same user's.
     assert next(m.text for m in await wechat.log()) == "你好"
@@ -99,12 +107,17 @@ async def test_wechat_code_typed_on_the_web_tells_wechat_through_the_outbox(
     web = Chat(engine, "cookie-1", channel="web")
     wechat = Chat(engine, "openid-1", channel="wechat")
     code = await _ask_code(wechat)
-    done = await web.say(f"link {code}")
-    assert "关联成功" in done.text and "微信" in done.text
+    asked = await web.say(f"link {code}")
+    assert "请到微信回复 1 同意" in asked.text
     async with engine.database.transaction() as session:
         sent = list(await session.scalars(select(OutboxMessage)))
     assert [(m.channel, m.external_user_id) for m in sent] == [("wechat", "openid-1")]
-    assert "已与网页聊天关联" in sent[0].payload[0]["text"]
+    question = sent[0].payload[0]
+    assert "网页聊天想关联您的账号" in question["text"]
+    assert [o["payload"] for o in question["options"]] == ["link:yes", "link:no"]
+    done = await wechat.say("1")
+    assert "关联成功" in done.text and "网页聊天" in done.text
+    assert "已与微信关联" in (await web.log())[-1].text
     wechat_user, web_user = await _users(wechat, web)
     assert wechat_user == web_user
 
@@ -135,7 +148,8 @@ async def test_a_used_code_does_not_work_again(engine: Engine) -> None:
     wechat = Chat(engine, "openid-1", channel="wechat")
     telegram = Chat(engine, "42", channel="telegram")
     code = await _ask_code(web)
-    assert "关联成功" in (await wechat.say(f"关联 {code}")).text
+    await wechat.say(f"关联 {code}")
+    assert "关联成功" in (await web.say("1")).text
     again = await telegram.say(f"关联 {code}")
     assert "不对或已经过期" in again.text
     web_user, _, telegram_user = await _users(web, wechat, telegram)
@@ -154,9 +168,13 @@ async def test_wrong_codes_lock_the_conversation_out_even_for_the_right_one(
     assert "分钟后再试" in (await wechat.say(f"关联 {code}")).text
     web_user, wechat_user = await _users(web, wechat)
     assert web_user != wechat_user
-    # Another conversation is not locked out by this one's guesses.
+    # The code itself died of the guesses against it, for everyone.
     other = Chat(engine, "openid-2", channel="wechat")
-    assert "关联成功" in (await other.say(f"关联 {code}")).text
+    assert "不对或已经过期" in (await other.say(f"关联 {code}")).text
+    # Another conversation is not locked out by this one's guesses.
+    fresh = await _ask_code(web)
+    assert "回复 1 同意" in (await other.say(f"关联 {fresh}")).text
+    assert "关联成功" in (await web.say("1")).text
 
     # Once the lockout is served, a fresh code works here too.
     async with engine.database.transaction() as session:
@@ -164,7 +182,8 @@ async def test_wrong_codes_lock_the_conversation_out_even_for_the_right_one(
             update(LinkAttempts).values(locked_until=utcnow() - timedelta(seconds=1))
         )
     fresh = await _ask_code(web)
-    assert "关联成功" in (await wechat.say(f"关联 {fresh}")).text
+    assert "回复 1 同意" in (await wechat.say(f"关联 {fresh}")).text
+    assert "关联成功" in (await web.say("1")).text
     assert len(set(await _users(web, wechat, other))) == 1
 
 
@@ -175,7 +194,8 @@ async def test_a_code_typed_where_it_was_given_or_between_linked_channels_is_har
     code = await _ask_code(web)
     here = await web.say(f"关联 {code}")
     assert "这个关联码是在这里获取的" in here.text
-    assert "关联成功" in (await wechat.say(f"关联 {code}")).text  # still valid after that
+    assert "回复 1 同意" in (await wechat.say(f"关联 {code}")).text  # still valid after that
+    assert "关联成功" in (await web.say("1")).text
     again = await _ask_code(web)
     assert "已经关联过了" in (await wechat.say(f"关联 {again}")).text
 

@@ -1,9 +1,11 @@
-"""Running the real server for tests: in-process uvicorn, or a `vetbot serve` child process."""
+"""Running the real server for tests: in-process uvicorn, or a `vetbot serve` child process; and
+speaking to it as an integration (the API key) or as a browser (a signed identity cookie)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -12,12 +14,22 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
 from fastapi import FastAPI
+from pydantic import SecretStr
+
+from bot.channels.web.identity import identities
+from bot.config import Settings
+from bot.web.callers import COOKIE
+from tests.paths import FIXTURE_KB
 
 VETBOT = Path(sys.executable).with_name("vetbot")
+# The integration key of test servers: a request carrying it may name its user in the body.
+API_KEY = "test-integration-key-0123456789"
+INTEGRATION = {"Authorization": f"Bearer {API_KEY}"}
 
 
 @asynccontextmanager
@@ -103,3 +115,21 @@ def server_process(env: dict[str, str], log: Path) -> Iterator[ServerProcess]:
         yield server
     finally:
         server.stop()
+
+
+def signed_cookie(settings: Settings, identity: str) -> dict[str, str]:
+    """The cookie a browser holds for `identity` on a server with `settings`' data key."""
+    return {COOKIE: identities(settings).cookie_for(identity)}
+
+
+def chat_settings(folder: Path, **overrides: Any) -> Settings:
+    """Settings of a chat server on a fresh SQLite file in `folder`, with a copy of the fixture
+    knowledge base and the integration key; `overrides` on top (limits, keys)."""
+    shutil.copytree(FIXTURE_KB, folder / "policies")
+    chosen: dict[str, Any] = {
+        "database_url": f"sqlite:///{folder / 'web.db'}",
+        "policies_dir": folder / "policies",
+        "watch_policies": False,
+        "api_key": SecretStr(API_KEY),
+    }
+    return Settings(**{**chosen, **overrides})

@@ -45,3 +45,30 @@ def test_chat_in_a_phone_sized_browser(chat_server: ServerProcess, browser: Brow
     # Narrow screen: nothing wider than the viewport.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]
+
+
+def test_a_long_reply_is_shown_from_its_first_line(
+    chat_server: ServerProcess, browser: Browser
+) -> None:
+    """On a phone a reply taller than the screen used to land scrolled to its bottom."""
+    page = browser.new_page(viewport={"width": 390, "height": 520}, locale="zh-CN")
+    page.set_default_timeout(30_000)
+    page.goto(chat_server.url)
+    bot = page.locator(".bubble.bot")
+    expect(bot.last).to_contain_text("请回复数字选择")
+    for question in ("优待证怎么办理", "优待证", "菜单"):
+        page.fill("#text", question)
+        page.click("#send")
+        expect(page.locator(".bubble.user").last).to_have_text(question)
+        expect(page.locator(".typing")).to_have_count(0)
+    expect(bot.last).to_contain_text("请回复数字选择")
+    top, bottom, reply_top, reply_height = page.evaluate(
+        """() => {
+            const log = document.getElementById("log").getBoundingClientRect();
+            const replies = document.querySelectorAll(".bubble.bot");
+            const reply = replies[replies.length - 1].getBoundingClientRect();
+            return [log.top, log.bottom, reply.top, reply.height];
+        }"""
+    )
+    assert reply_height > bottom - top, "the menu must be taller than the chat for this test"
+    assert top - 1 <= reply_top < top + 40, (top, bottom, reply_top)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 import shutil
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 import pytest_asyncio
+from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.web.app import create_app
-from tests.bot.web.servers import serving
+from tests.bot.web.servers import API_KEY, INTEGRATION, serving
 from tests.paths import FIXTURE_KB
 
 # One server for the module (start-up builds the understanding, about a second); every test
@@ -30,6 +30,7 @@ async def server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]
         database_url=f"sqlite:///{folder / 'web.db'}",
         policies_dir=folder / "policies",
         watch_policies=False,
+        api_key=SecretStr(API_KEY),
     )
     async with serving(create_app(settings)) as url:
         yield url
@@ -38,12 +39,18 @@ async def server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]
 @pytest_asyncio.fixture(loop_scope="module")
 async def client(server: str) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=server) as client:
-        client.headers["x-test-user"] = f"u-{uuid.uuid4().hex}"
+        # A browser's identity, from the page, that the tests name with the integration key:
+        # so they may both post as that user and read its history by cookie.
+        cookie = (await client.get("/")).cookies["vetbot_uid"]
+        client.cookies.clear()
+        client.headers["x-test-user"] = cookie.partition(".")[0]
+        client.headers["x-test-cookie"] = cookie
+        client.headers.update(INTEGRATION)
         yield client
 
 
 def me(client: httpx.AsyncClient) -> dict[str, str]:
-    return {"Cookie": f"vetbot_uid={client.headers['x-test-user']}"}
+    return {"Cookie": f"vetbot_uid={client.headers['x-test-cookie']}"}
 
 
 async def post(client: httpx.AsyncClient, **body: object) -> httpx.Response:

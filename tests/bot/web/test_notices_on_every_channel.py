@@ -9,6 +9,7 @@ against the fake Bot API, WeChat's webhook with the fake customer-service API.
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -92,7 +93,7 @@ class User(Protocol):
 
 
 class WebUser:
-    key = ConversationKey("web", "web-veteran", "web-veteran")
+    """A browser: the identity cookie the server gives it with its first reply says who it is."""
 
     def __init__(self, http: httpx.AsyncClient) -> None:
         self.http = http
@@ -100,12 +101,11 @@ class WebUser:
 
     async def say(self, text: str) -> None:
         self.said += 1
-        body = {"user_id": self.key.user_id, "message_id": f"m{self.said}", "text": text}
+        body = {"message_id": f"m{self.said}", "text": text}
         assert (await self.http.post("/api/chat", json=body)).status_code == 200
 
     async def received(self) -> list[str]:
-        cookie = {"Cookie": f"vetbot_uid={self.key.user_id}"}
-        updates = (await self.http.get("/api/updates", headers=cookie)).json()
+        updates = (await self.http.get("/api/updates")).json()
         return [m["text"] for m in updates["messages"]]
 
 
@@ -131,7 +131,10 @@ class WeChatUser:
         self.http, self.fake = http, fake
 
     async def say(self, text: str) -> None:
-        timestamp, nonce = str(int(time.time())), "7"
+        timestamp, nonce = (
+            str(int(time.time())),
+            str(secrets.randbelow(10**10)),
+        )  # fresh, as WeChat's
         query = {"signature": sign(WECHAT_TOKEN, timestamp, nonce), "timestamp": timestamp}
         body = (
             f"<xml><ToUserName><![CDATA[gh_97417a04a28d]]></ToUserName>"

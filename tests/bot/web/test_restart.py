@@ -11,11 +11,9 @@ import pytest
 from tests.bot.web.servers import ServerProcess, free_port
 
 
-def say(url: str, message_id: str, text: str) -> Any:
-    response = httpx.post(
-        f"{url}/api/chat",
-        json={"user_id": "restart-user", "message_id": message_id, "text": text},
-        timeout=30,
+def say(browser: httpx.Client, url: str, message_id: str, text: str) -> Any:
+    response = browser.post(
+        f"{url}/api/chat", json={"message_id": message_id, "text": text}, timeout=30
     )
     assert response.status_code == 200, response.text
     return response.json()["replies"][0]
@@ -30,22 +28,23 @@ def test_a_conversation_survives_a_killed_server(tmp_path: Path, policies: Path)
     }
     server = ServerProcess(env, free_port(), tmp_path / "server.log")
     server.start()
-    try:
-        say(server.url, "1", "How do I apply for the veteran preferential card?")  # English now
-        clarify = say(server.url, "2", "优待证")  # …and Chinese again, with choices
-        assert clarify["options"][1]["payload"] == "entry:preferential.card"
-        say(server.url, "3", "菜单")
-        town = say(server.url, "4", "6")  # into the town flow, mid-step
-        assert town["options"][0]["payload"] == "flow:town:tongshi"
-        server.kill()
+    # One browser throughout: its identity cookie, signed before the crash, still holds after.
+    with httpx.Client() as browser:
+        try:
+            say(browser, server.url, "1", "How do I apply for the veteran preferential card?")
+            clarify = say(browser, server.url, "2", "优待证")  # …and Chinese again, with choices
+            assert clarify["options"][1]["payload"] == "entry:preferential.card"
+            say(browser, server.url, "3", "菜单")
+            town = say(browser, server.url, "4", "6")  # into the town flow, mid-step
+            assert town["options"][0]["payload"] == "flow:town:tongshi"
+            server.kill()
 
-        server.start()  # same database file, fresh process
-        assert say(server.url, "4", "6") == town  # a redelivery after the crash: same reply
-        done = say(server.url, "5", "1")  # the flow step continues where it was
-        assert "已记下您在童市镇退役军人服务站" in done["text"]
-        history = httpx.get(
-            f"{server.url}/api/history", headers={"Cookie": "vetbot_uid=restart-user"}
-        ).json()["messages"]
-        assert len(history) == 10
-    finally:
-        server.stop()
+            server.start()  # same database file, fresh process
+            # A redelivery after the crash: same reply; then the flow step continues.
+            assert say(browser, server.url, "4", "6") == town
+            done = say(browser, server.url, "5", "1")
+            assert "已记下您在童市镇退役军人服务站" in done["text"]
+            history = browser.get(f"{server.url}/api/history").json()["messages"]
+            assert len(history) == 10
+        finally:
+            server.stop()

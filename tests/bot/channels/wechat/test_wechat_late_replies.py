@@ -4,6 +4,7 @@ to WeChat's retry, never both and never silently lost (bug: a failed write was o
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -20,13 +21,14 @@ from bot.channels.wechat.signature import sign
 from bot.channels.wechat.turns import Turns
 from bot.conversation.types import ConversationKey, Inbound
 from bot.outbox.worker import OutboxWorker
+from bot.privacy.pseudonyms import pseudonym
 from storage.database import Database
 from storage.repositories.outbox import Outbox
 from tests.bot.channels.channel_config import make_settings
 from tests.bot.channels.channel_handlers import EchoHandler
 from tests.bot.channels.channel_servers import serving
 from tests.bot.channels.wechat.wechat_fake import FakeWeChat
-from tests.storage.blips import Blip
+from tests.storage.blips import Blip, blip_in
 from tests.waiting import until
 
 TOKEN = "pingjiang-token"
@@ -36,16 +38,12 @@ NOT_QUEUED = "not queued (attempt 1)"
 
 @pytest.fixture
 async def blip(tmp_path: Path) -> AsyncIterator[Blip]:
-    blip = Blip(tmp_path / "db")
-    await blip.open()
-    try:
+    async with blip_in(tmp_path / "db") as blip:
         yield blip
-    finally:
-        await blip.close()
 
 
 def signed() -> dict[str, str]:
-    timestamp, nonce = str(int(time.time())), "4"
+    timestamp, nonce = str(int(time.time())), str(secrets.randbelow(10**10))  # fresh, as WeChat's
     return {"signature": sign(TOKEN, timestamp, nonce), "timestamp": timestamp, "nonce": nonce}
 
 
@@ -124,7 +122,8 @@ async def test_a_late_reply_that_can_never_be_queued_is_logged_as_lost(
     blip.end()
     lost = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert [r.getMessage() for r in lost] == [
-        f"WeChat replies to {key} lost: not queued after 3 attempts"
+        f"WeChat replies to {pseudonym(key)} lost: not queued after 3 attempts"
     ]
+    assert OPENID not in caplog.text  # the user is named by a keyed hash only
     assert lost[0].exc_info is not None  # with the database's own error
     assert await pending(blip.database) == 0

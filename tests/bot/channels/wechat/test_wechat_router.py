@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -45,8 +46,13 @@ class Outbox:
         self.arrived.set()
 
 
-def signed(token: str = TOKEN, timestamp: str | None = None, nonce: str = "8216") -> dict[str, str]:
+def signed(
+    token: str = TOKEN, timestamp: str | None = None, nonce: str | None = None
+) -> dict[str, str]:
+    """A signed query, with a fresh nonce as WeChat gives every push (one nonce is good for
+    one body only)."""
     timestamp = timestamp or str(int(time.time()))
+    nonce = nonce or str(secrets.randbelow(10**10))
     return {"signature": sign(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce}
 
 

@@ -9,6 +9,7 @@ import httpx
 from bot.config import Settings
 from storage.repositories.audit import AuditLog
 from tests.bot.web.consoles import Clock, Member, add_staff, console_server
+from tests.bot.web.servers import signed_cookie
 
 
 async def _chat(
@@ -89,7 +90,9 @@ async def test_a_web_chat_user_and_a_staff_member_talk_both_ways(settings: Setti
     async with console_server(settings, clock) as (url, database):
         await add_staff(database, "li", "county")
         member = await Member.login(url, "li")
-        async with httpx.AsyncClient(base_url=url, cookies={"vetbot_uid": "wuser"}) as user:
+        async with httpx.AsyncClient(
+            base_url=url, cookies=signed_cookie(settings, "wuser")
+        ) as user:
             await _chat(user, "wuser", 1, payload="menu")
             last = (await user.get("/api/history")).json()["last"]
             [opened] = await _chat(user, "wuser", 2, text="转人工")
@@ -113,7 +116,10 @@ async def test_a_web_chat_user_and_a_staff_member_talk_both_ways(settings: Setti
                 "messages"
             ] == []
 
-            assert await _chat(user, "wuser", 4, text="好的谢谢") == []  # relayed
+            # Relayed to the live staff member: acknowledged once, not for every message.
+            relayed = await _chat(user, "wuser", 4, text="好的谢谢")
+            assert [r["text"] for r in relayed] == ["已转给工作人员。"]
+            assert await _chat(user, "wuser", 41, text="还有一件事") == []
             clock.advance(minutes=1)
             mine = (await member.get("/api/staff/queue?view=mine")).json()["tickets"]
             assert mine[0]["unread"] is True

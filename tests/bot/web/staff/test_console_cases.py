@@ -18,6 +18,7 @@ from storage.repositories.bookings import Bookings, Contact, Place
 from storage.repositories.requests import Requests
 from storage.repositories.users import Users
 from tests.bot.web.consoles import MONDAY_10, Clock, Member, add_staff, console_server
+from tests.bot.web.servers import signed_cookie
 
 ID_NUMBER = "430621199001011234"
 
@@ -68,7 +69,7 @@ async def test_requests_and_bookings_move_on_and_the_user_is_told(settings: Sett
     settings = settings.model_copy(update={"data_key": SecretStr("test-key-" * 4)})
     async with console_server(settings, Clock()) as (url, database):
         await add_staff(database, "li", "county")
-        async with httpx.AsyncClient(base_url=url, cookies={"vetbot_uid": "u1"}) as user:
+        async with httpx.AsyncClient(base_url=url, cookies=signed_cookie(settings, "u1")) as user:
             await user.post("/api/chat", json={"user_id": "u1", "message_id": "1", "text": "菜单"})
             after = (await user.get("/api/history")).json()["last"]
             number, booking = await _file(database, settings)
