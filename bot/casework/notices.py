@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversation.types import ConversationKey, Option, Outbound
+from bot.conversation.payloads import Menu, Status, option
+from bot.conversation.types import ConversationKey, Outbound
 from bot.messages import Catalogue
 from bot.outbox.notify import notify
 
@@ -13,8 +14,8 @@ def notice(messages: Catalogue, lang: str, lines: list[str]) -> Outbound:
     return Outbound(
         "\n".join(lines),
         options=(
-            Option(messages.text(lang, "menu.status"), "status"),
-            Option(messages.text(lang, "menu.back"), "menu"),
+            option(messages.text(lang, "menu.status"), Status()),
+            option(messages.text(lang, "menu.back"), Menu()),
         ),
     )
 

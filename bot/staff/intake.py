@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.conversation.payloads import STARS
 from bot.privacy.masking import mask_id_numbers
 from bot.staff.desk import Desk
 from policies.schema import Station
@@ -18,7 +19,6 @@ from storage.repositories.audit import AuditLog
 from storage.repositories.tickets import Tickets
 
 HANDOFF = "handoff"  # the conversation flow of a user whose ticket is open (bot/flows/handoff.py)
-STARS = range(1, 6)
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversation.types import Option, Outbound
+from bot.conversation.payloads import STARS, Rate, option
+from bot.conversation.types import Outbound
 from bot.errors import ActionRefused, NotVisible
 from bot.outbox.notify import STAFF, notify, reach
 from bot.privacy.masking import mask
 from bot.staff.desk import Desk, ticket_number
-from bot.staff.intake import HANDOFF, STARS
+from bot.staff.intake import HANDOFF
 from bot.staff.permissions import may_take_over, sees
 from storage.models import Ticket
 from storage.repositories.audit import AuditLog
@@ -124,9 +125,7 @@ async def resolve(
     if ticket.claimed_by is None:
         ticket.claimed_by, ticket.claimed_at = staff.id, now
     lang, number = to.language, ticket_number(ticket.id)
-    stars = [
-        Option(desk.text(lang, "handoff.stars", stars=n), f"rate:{ticket.id}:{n}") for n in STARS
-    ]
+    stars = [option(desk.text(lang, "handoff.stars", stars=n), Rate(ticket.id, n)) for n in STARS]
     await notify(
         session,
         reach(to),

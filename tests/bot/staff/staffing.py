@@ -77,3 +77,10 @@ async def open_ticket(database: Database, ticket_id: int) -> Ticket:
         found = await Tickets(session).get(ticket_id)
     assert found is not None
     return found
+
+
+async def handed_over(engine: Engine, clock: Clock) -> tuple[Veteran, StaffAccount]:
+    """A veteran who asked for a person (ticket 1, county queue) and the county's clerk "li"."""
+    veteran = Veteran(engine, clock)
+    await veteran.say("转人工")
+    return veteran, await add_staff(engine.database, "li", "county")

@@ -9,7 +9,7 @@ from bot.errors import ActionRefused, NotVisible
 from bot.staff import tickets as work
 from bot.staff.desk import Desk
 from storage.repositories.audit import AuditLog
-from tests.bot.staff.staffing import Clock, Veteran, add_staff, open_ticket
+from tests.bot.staff.staffing import Clock, Veteran, add_staff, handed_over, open_ticket
 
 
 async def test_a_claimed_ticket_is_taken_over_only_by_a_head_or_admin(
@@ -37,9 +37,7 @@ async def test_a_claimed_ticket_is_taken_over_only_by_a_head_or_admin(
 async def test_resolve_needs_a_note_and_reopen_a_resolved_ticket(
     engine: Engine, clock: Clock, desk: Desk
 ) -> None:
-    veteran = Veteran(engine, clock)
-    await veteran.say("转人工")
-    staff = await add_staff(engine.database, "li", "county")
+    veteran, staff = await handed_over(engine, clock)
     with pytest.raises(ActionRefused, match=r"staff\.error\.note"):
         async with engine.database.transaction() as session:
             await work.resolve(session, desk, staff, 1, "  ", clock.now)
@@ -65,9 +63,7 @@ async def test_resolve_needs_a_note_and_reopen_a_resolved_ticket(
 async def test_reopen_refuses_when_the_user_has_another_open_ticket(
     engine: Engine, clock: Clock, desk: Desk
 ) -> None:
-    veteran = Veteran(engine, clock)
-    await veteran.say("转人工")
-    staff = await add_staff(engine.database, "li", "county")
+    veteran, staff = await handed_over(engine, clock)
     async with engine.database.transaction() as session:
         await work.resolve(session, desk, staff, 1, "好了", clock.now)
     await veteran.say("取消")

@@ -15,7 +15,15 @@ from storage.repositories.conversations import Conversations
 from storage.repositories.outbox import Outbox
 from storage.repositories.tickets import Tickets
 from storage.repositories.transcript import Transcript
-from tests.bot.staff.staffing import MONDAY_10, SUNDAY_10, Clock, Veteran, add_staff, open_ticket
+from tests.bot.staff.staffing import (
+    MONDAY_10,
+    SUNDAY_10,
+    Clock,
+    Veteran,
+    add_staff,
+    handed_over,
+    open_ticket,
+)
 
 
 async def test_asking_for_a_person_on_duty_says_who_and_by_when(
@@ -165,9 +173,7 @@ async def test_staff_reply_goes_out_through_the_outbox_and_the_log(
 async def test_resolve_asks_for_a_rating_by_digit_or_button(
     engine: Engine, clock: Clock, desk: Desk
 ) -> None:
-    veteran = Veteran(engine, clock)
-    await veteran.say("转人工")
-    staff = await add_staff(engine.database, "li", "county")
+    veteran, staff = await handed_over(engine, clock)
     async with engine.database.transaction() as session:
         await work.resolve(session, desk, staff, 1, "已电话联系，补助本周到账。", clock.now)
     conversation = await veteran.conversation()
@@ -190,9 +196,7 @@ async def test_resolve_asks_for_a_rating_by_digit_or_button(
 async def test_after_resolution_other_words_are_handled_as_usual(
     engine: Engine, clock: Clock, desk: Desk
 ) -> None:
-    veteran = Veteran(engine, clock)
-    await veteran.say("转人工")
-    staff = await add_staff(engine.database, "li", "county")
+    veteran, staff = await handed_over(engine, clock)
     async with engine.database.transaction() as session:
         await work.resolve(session, desk, staff, 1, "已办好", clock.now)
     [answer] = await veteran.say("优待证怎么办理")

@@ -10,7 +10,7 @@ from bot.conversation.knowledge import Knowledge, KnowledgeStore
 from bot.staff import tickets as work
 from bot.staff.desk import Desk
 from storage.database import Database
-from tests.bot.staff.staffing import SUNDAY_10, Clock, Veteran, add_staff, open_ticket
+from tests.bot.staff.staffing import SUNDAY_10, Clock, Veteran, handed_over, open_ticket
 from tests.paths import FIXTURE_KB
 
 DANGER = "请立即拨打 110"
@@ -65,9 +65,7 @@ async def test_off_duty_no_call_back_is_promised_without_a_number(
 async def test_a_burst_to_a_live_staff_member_is_acknowledged_once(
     engine: Engine, clock: Clock, desk: Desk
 ) -> None:
-    veteran = Veteran(engine, clock)
-    await veteran.say("转人工")
-    staff = await add_staff(engine.database, "li", "county")
+    veteran, staff = await handed_over(engine, clock)
     async with engine.database.transaction() as session:
         await work.claim(session, desk, staff, 1, clock.advance(minutes=5))
     [first] = await veteran.say("在吗")
