@@ -1,5 +1,6 @@
 """Message catalogues: every sentence the bot says, and the words users may type instead of
-picking an option (`words:`), one YAML file per language."""
+picking an option (`words:`). Each language has its main file (`zh.yaml`) and may have more,
+one per area (`guides.zh.yaml`); a name defined in two files of one language is an error."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ class Catalogue:
 
     @classmethod
     def load(cls, folder: Path = HERE) -> Catalogue:
-        data = {lang: _read(folder / f"{lang}.yaml") for lang in LANGUAGES}
+        data = {lang: _read_language(folder, lang) for lang in LANGUAGES}
         words: dict[str, dict[str, list[str]]] = {
             lang: _words(data[lang].pop("words", None), lang) for lang in LANGUAGES
         }
@@ -69,7 +70,10 @@ class Catalogue:
         try:
             template = texts[key]
         except KeyError:
-            raise KeyError(f"message '{key}' is missing from bot/messages/{lang}.yaml") from None
+            raise KeyError(
+                f"message '{key}' is missing from bot/messages/{lang}.yaml "
+                f"(or an <area>.{lang}.yaml beside it)"
+            ) from None
         return template.format(**params) if params else template
 
     def bilingual(self, key: str, **params: object) -> str:
@@ -86,6 +90,27 @@ class Catalogue:
 def catalogue() -> Catalogue:
     """The catalogue shipped with vetbot, read once per process."""
     return Catalogue.load()
+
+
+def _read_language(folder: Path, lang: str) -> dict[str, Any]:
+    """The main file of `lang` with every `<area>.<lang>.yaml` beside it merged in: an area
+    may add names under a section of the main file (`staff.reports.title`), never redefine
+    one."""
+    merged = _read(folder / f"{lang}.yaml")
+    for path in sorted(folder.glob(f"*.{lang}.yaml")):
+        _merge(merged, _read(path), path)
+    return merged
+
+
+def _merge(into: dict[str, Any], more: dict[str, Any], path: Path, prefix: str = "") -> None:
+    for key, value in more.items():
+        here = into.get(key)
+        if isinstance(here, dict) and isinstance(value, dict):
+            _merge(here, value, path, f"{prefix}{key}.")
+        elif key in into:
+            raise ValueError(f"{path}: '{prefix}{key}' is already defined in another file")
+        else:
+            into[key] = value
 
 
 def _read(path: Path) -> dict[str, Any]:

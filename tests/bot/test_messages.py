@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -43,3 +44,38 @@ def test_a_missing_key_names_the_file_to_add_it_to() -> None:
 
 def test_unknown_language_falls_back_to_chinese() -> None:
     assert Catalogue.load().text("fr", "cancel.done") == "已取消。"
+
+
+def _catalogue_files(folder: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_an_area_file_is_merged_into_its_language(tmp_path: Path) -> None:
+    folder = _catalogue_files(
+        tmp_path,
+        {
+            "zh.yaml": "menu:\n  title: 菜单\n",
+            "en.yaml": "menu:\n  title: Menu\n",
+            "guide.zh.yaml": "guide:\n  start: 开始\nmenu:\n  more: 更多\n",
+            "guide.en.yaml": "guide:\n  start: Start\nmenu:\n  more: More\n",
+        },
+    )
+    loaded = Catalogue.load(folder)
+    assert loaded.text("zh", "guide.start") == "开始"
+    assert loaded.text("en", "menu.title") == "Menu"
+    assert loaded.text("zh", "menu.more") == "更多"
+
+
+def test_a_name_defined_in_two_files_is_refused(tmp_path: Path) -> None:
+    folder = _catalogue_files(
+        tmp_path,
+        {
+            "zh.yaml": "menu:\n  title: 菜单\n",
+            "en.yaml": "menu:\n  title: Menu\n",
+            "more.zh.yaml": "menu:\n  title: 别的\n",
+        },
+    )
+    with pytest.raises(ValueError, match=r"more\.zh\.yaml: 'menu\.title' is already defined"):
+        Catalogue.load(folder)

@@ -31,8 +31,16 @@ router = APIRouter(prefix="/staff", include_in_schema=False)
 
 
 def shell(
-    lang: str, page: str, *, csrf: str = "", ticket: int | str = 0, status: int = 200
+    lang: str,
+    page: str,
+    *,
+    csrf: str = "",
+    ticket: int | str = 0,
+    status: int = 200,
+    scripts: tuple[str, ...] = (),
 ) -> HTMLResponse:
+    """The console's page `page`; `scripts` are further files under /static that the page
+    needs beside `staff.js` (an admin page's own code), loaded after it."""
     # The console's own sentences, and the names of request and visit states.
     texts = {
         key.removeprefix("staff."): text
@@ -49,8 +57,15 @@ def shell(
         .replace("{{ticket}}", escape(str(ticket)))
         .replace("{{title}}", escape(texts["title"]))
         .replace("{{texts}}", data)
+        .replace("{{scripts}}", "".join(_script(name) for name in scripts))
     )
     return HTMLResponse(html, status_code=status)
+
+
+def _script(name: str) -> str:
+    if not (STATIC / name).is_file():
+        raise FileNotFoundError(f"bot/web/static/{name} is missing")
+    return f'  <script src="/static/{escape(name)}"></script>\n'
 
 
 @router.get("/login")

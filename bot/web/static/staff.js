@@ -621,6 +621,14 @@
     setTimeout(refresh, POLL_MS);
   }
 
+  // Pages with their own file (the admin pages) add themselves here; start waits for them.
+  window.VetbotConsole = {
+    T, el, api, show, flash, value, patchChildren,
+    page(name, draw) {
+      PAGES[name] = draw;
+    },
+  };
+
   async function start() {
     if (PAGE === "login") return showLogin();
     if (PAGE === "missing") {
@@ -636,5 +644,5 @@
     document.body.dataset.ready = "1";
     setTimeout(refresh, POLL_MS);
   }
-  start();
+  document.addEventListener("DOMContentLoaded", start);
 })();
