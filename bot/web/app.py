@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.config import Settings, get_settings
 from bot.staff.escalation import Clock
+from bot.web import admin as admin_pages
 from bot.web import chat_api, docs, ops, page
 from bot.web.channels import CHANNELS, ChannelHost, ChannelMount, install_channels
 from bot.web.errors import validation_error
@@ -79,6 +80,7 @@ def create_app(
     app.include_router(ops.router)
     app.include_router(page.router)
     staff_pages.install(app)
+    admin_pages.install(app)
     for router in host.routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
