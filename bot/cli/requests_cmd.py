@@ -6,7 +6,6 @@ change tells the user through the outbox, exactly as the staff console does.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Annotated, TypeVar
@@ -18,6 +17,7 @@ from rich.table import Table
 from bot.calendar.workdays import today_in_county
 from bot.casework.bookings import end_booking
 from bot.casework.requests import STATES, change_request_state
+from bot.cli.running import with_database
 from bot.config import get_settings
 from bot.flows.booking.words import day_label, slot_label
 from bot.flows.request.shown import Shown
@@ -25,7 +25,6 @@ from bot.messages import catalogue
 from bot.staff.visitors import Visitor, visitors
 from policies.loader import KnowledgeBase, load
 from storage.database import Database
-from storage.errors import StorageUnavailable
 from storage.repositories.bookings import Bookings
 from storage.repositories.requests import Requests, StateChangeRefused
 
@@ -186,17 +185,6 @@ def _known_station(kb: KnowledgeBase, station: str) -> None:
 
 
 def _run(work: Callable[[Database, KnowledgeBase], Awaitable[T]]) -> T:
+    """`work` on the database with the knowledge base loaded."""
     settings = get_settings()
-
-    async def main() -> T:
-        database = Database(settings.database_url)
-        try:
-            return await work(database, load(settings.policies_dir))
-        finally:
-            await database.dispose()
-
-    try:
-        return asyncio.run(main())
-    except StorageUnavailable as exc:
-        err.print(f"[red]The database is unavailable:[/red] {exc}\nCheck VETBOT_DATABASE_URL.")
-        raise typer.Exit(1) from exc
+    return with_database(lambda database: work(database, load(settings.policies_dir)), settings)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import getpass
-from collections.abc import Callable, Coroutine
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from bot.cli.running import with_database
 from bot.config import Settings, get_settings
 from bot.conversation.types import ConversationKey, Option, Outbound
 from bot.errors import KnowledgeUnavailable
@@ -18,12 +17,9 @@ from policies.errors import PolicyValidationError
 from policies.loader import load
 from storage import migrate
 from storage.database import Database
-from storage.errors import StorageUnavailable
 from storage.repositories.conversations import Conversations
 from storage.repositories.messages import MessageLog
 from storage.url import async_url
-
-T = TypeVar("T")
 
 err = Console(stderr=True)
 db_app = typer.Typer(help="Set up and inspect the database. 数据库。", no_args_is_help=True)
@@ -67,34 +63,24 @@ def chat(
     settings = get_settings()
     logs.configure("WARNING")
     _check_knowledge(settings)
-    try:
-        asyncio.run(_chat(settings, user))
-    except StorageUnavailable as exc:
-        err.print(f"[red]The database is unavailable:[/red] {exc}")
-        raise typer.Exit(1) from exc
+    with_database(lambda database: _chat(database, settings, user), settings)
 
 
-async def _chat(settings: Settings, user: str) -> None:
+async def _chat(database: Database, settings: Settings, user: str) -> None:
     from bot.channels.console import Console as Terminal
     from bot.channels.console import render
     from bot.conversation.engine import Engine
     from bot.conversation.knowledge import KnowledgeStore
 
-    database = Database(settings.database_url)
-    try:
-        if settings.auto_migrate:
-            await migrate.upgrade(database)
-        knowledge = await KnowledgeStore.open(settings.policies_dir)
-        terminal = Terminal(Engine(database, knowledge, settings), user)
-        err.print("Type a question or a number; 菜单 / 0 for the menu; Ctrl-D to quit.")
-        last = await _last_reply(database, terminal.key)
-        if last is None:
-            await terminal.send(payload="menu")
-        else:  # carry on where this user left off: the options shown last still work
-            terminal.write(render(last) + "\n")
-        await terminal.run()
-    finally:
-        await database.dispose()
+    knowledge = await KnowledgeStore.open(settings.policies_dir)
+    terminal = Terminal(Engine(database, knowledge, settings), user)
+    err.print("Type a question or a number; 菜单 / 0 for the menu; Ctrl-D to quit.")
+    last = await _last_reply(database, terminal.key)
+    if last is None:
+        await terminal.send(payload="menu")
+    else:  # carry on where this user left off: the options shown last still work
+        terminal.write(render(last) + "\n")
+    await terminal.run()
 
 
 async def _last_reply(database: Database, key: ConversationKey) -> Outbound | None:
@@ -114,31 +100,19 @@ def db_upgrade(
     """Apply the migrations (creates the SQLite file on first run)."""
     settings = get_settings()
 
-    async def run() -> str | None:
-        database = Database(settings.database_url)
-        try:
-            await migrate.upgrade(database, revision)
-            return await migrate.current(database)
-        finally:
-            await database.dispose()
+    async def run(database: Database) -> str | None:
+        await migrate.upgrade(database, revision)
+        return await migrate.current(database)
 
-    at = _run_db(run)
+    at = with_database(run, settings, migrated=False)
     err.print(f"[green]✓ database at revision {at}[/green] ({_shown_url(settings)})")
 
 
 @db_app.command("current")
 def db_current() -> None:
     """Print the revision the database is at, and the newest this code has."""
-    settings = get_settings()
-
-    async def run() -> str | None:
-        database = Database(settings.database_url)
-        try:
-            return await migrate.current(database)
-        finally:
-            await database.dispose()
-
-    typer.echo(f"database: {_run_db(run) or 'empty'}; code: {migrate.head()}")
+    at = with_database(migrate.current, migrated=False)
+    typer.echo(f"database: {at or 'empty'}; code: {migrate.head()}")
 
 
 @db_app.command("revision")
@@ -146,24 +120,7 @@ def db_revision(
     message: Annotated[str, typer.Argument(help="What the migration changes.")],
 ) -> None:
     """(Developers) write a new migration from the difference between models and database."""
-    settings = get_settings()
-
-    async def run() -> None:
-        database = Database(settings.database_url)
-        try:
-            await migrate.revision(database, message)
-        finally:
-            await database.dispose()
-
-    _run_db(run)
-
-
-def _run_db(run: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    try:
-        return asyncio.run(run())
-    except StorageUnavailable as exc:
-        err.print(f"[red]The database is unavailable:[/red] {exc}\nCheck VETBOT_DATABASE_URL.")
-        raise typer.Exit(1) from exc
+    with_database(lambda database: migrate.revision(database, message), migrated=False)
 
 
 def _shown_url(settings: Settings) -> str:

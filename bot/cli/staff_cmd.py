@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Callable, Coroutine
 from functools import partial
@@ -12,15 +11,14 @@ import typer
 from rich.console import Console
 from sqlalchemy.exc import IntegrityError
 
+from bot.cli.running import with_database
 from bot.config import Settings, get_settings
 from bot.staff.accounts import MIN_PASSWORD, check_role, check_username, hash_password
 from bot.staff.passwords import weak_password
 from bot.staff.throttle import LoginThrottle
 from policies.errors import PolicyValidationError
 from policies.loader import load
-from storage import migrate
 from storage.database import Database
-from storage.errors import StorageUnavailable
 from storage.models.base import utcnow
 from storage.repositories.audit import AuditLog
 from storage.repositories.staff import ROLES, StaffAccounts
@@ -84,7 +82,7 @@ def add(
         err.print(f"[red]{exc}.[/red]")
         raise typer.Exit(2) from exc
     _station(settings, station)
-    if _with_database(settings, partial(_taken, username)):  # before asking for a password
+    if with_database(partial(_taken, username), settings):  # before asking for a password
         err.print(f"[red]The username '{username}' is taken.[/red]")
         raise typer.Exit(1)
     hashed = hash_password(_password(password_stdin, username))
@@ -101,7 +99,7 @@ def add(
             )
 
     try:
-        _with_database(settings, run)
+        with_database(run, settings)
     except IntegrityError as exc:
         err.print(f"[red]The username '{username}' is taken.[/red]")
         raise typer.Exit(1) from exc
@@ -116,7 +114,7 @@ def list_accounts() -> None:
         async with database.transaction() as session:
             return await StaffAccounts(session).all()
 
-    for account in _with_database(get_settings(), run):
+    for account in with_database(run):
         state = "" if account.active else "  (disabled)"
         typer.echo(
             f"{account.username}\t{account.role}\t{account.station_id}\t{account.name}{state}"
@@ -191,27 +189,10 @@ def _change(
             )
             return True
 
-    if not _with_database(get_settings(), run):
+    if not with_database(run):
         err.print(f"[red]No account '{username}'.[/red] `vetbot staff list` shows them.")
         raise typer.Exit(1)
     err.print(f"[green]✓ {action.removeprefix('staff_')}: {username}[/green]")
-
-
-def _with_database(settings: Settings, run: Callable[[Database], Coroutine[Any, Any, T]]) -> T:
-    async def go() -> T:
-        database = Database(settings.database_url)
-        try:
-            if settings.auto_migrate:
-                await migrate.upgrade(database)
-            return await run(database)
-        finally:
-            await database.dispose()
-
-    try:
-        return asyncio.run(go())
-    except StorageUnavailable as exc:
-        err.print(f"[red]The database is unavailable:[/red] {exc}\nCheck VETBOT_DATABASE_URL.")
-        raise typer.Exit(1) from exc
 
 
 __all__ = ["MIN_PASSWORD", "ROLES", "app"]

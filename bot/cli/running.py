@@ -1,0 +1,46 @@
+"""The one way a command does work on the database: open it (migrating first when
+`auto_migrate`), run the work, close it, and turn an unreachable database into a clear
+message and exit status 1 instead of a traceback."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+
+from bot.config import Settings, get_settings
+from storage import migrate
+from storage.database import Database
+from storage.errors import StorageUnavailable
+
+T = TypeVar("T")
+err = Console(stderr=True)
+
+
+def with_database(
+    work: Callable[[Database], Awaitable[T]],
+    settings: Settings | None = None,
+    *,
+    migrated: bool = True,
+) -> T:
+    """`work` run on the configured database; the result is returned. `migrated=False` is
+    for the commands that manage the migrations themselves."""
+    settings = settings or get_settings()
+
+    async def main() -> T:
+        database = Database(settings.database_url)
+        try:
+            if migrated and settings.auto_migrate:
+                await migrate.upgrade(database)
+            return await work(database)
+        finally:
+            await database.dispose()
+
+    try:
+        return asyncio.run(main())
+    except StorageUnavailable as exc:
+        err.print(f"[red]The database is unavailable:[/red] {exc}\nCheck VETBOT_DATABASE_URL.")
+        raise typer.Exit(1) from exc
