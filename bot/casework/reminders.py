@@ -8,17 +8,16 @@ processes run, each reminder is queued once. The outbox delivers it with retries
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import datetime
 
+from bot.background import every
 from bot.casework.notices import tell
 from bot.conversation.knowledge import KnowledgeStore
 from bot.conversation.types import ConversationKey
 from bot.flows.booking.words import visit_line
 from bot.messages import Catalogue, catalogue
 from storage.database import Database
-from storage.errors import StorageUnavailable
 from storage.models.base import utcnow
 from storage.repositories.bookings import Bookings
 
@@ -62,12 +61,8 @@ class Reminders:
 
     async def run(self, stop: asyncio.Event, idle: float = POLL_SECONDS) -> None:
         """Queue due reminders until `stop` is set; a full batch goes round again at once."""
-        while not stop.is_set():
-            try:
-                queued = await self.queue_due()
-            except StorageUnavailable as exc:
-                log.warning("reminders paused: %s", exc)
-                queued = 0
-            if queued < self.batch:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), idle)
+
+        async def round_() -> bool:
+            return await self.queue_due() >= self.batch
+
+        await every(idle, round_, stop, skipped="reminders")

@@ -9,18 +9,17 @@ conversation key and retried, never swallowed.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from bot.background import every
 from bot.conversation.replies import decode_replies
 from bot.conversation.types import ConversationKey, Outbound
 from bot.outbox.notify import queue
 from bot.outbox.sender import DeliveryError, Sender
 from bot.privacy.pseudonyms import pseudonym
 from storage.database import Database
-from storage.errors import StorageUnavailable
 from storage.models.base import utcnow
 from storage.repositories.outbox import Outbox, OutboxItem
 
@@ -108,12 +107,8 @@ class OutboxWorker:
 
     async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
         """Deliver until `stop` is set, polling every `idle` seconds when nothing is due."""
-        while not stop.is_set():
-            try:
-                sent = await self.deliver_due()
-            except StorageUnavailable as exc:
-                log.warning("outbox paused: %s", exc)
-                sent = 0
-            if not sent:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), idle)
+
+        async def round_() -> bool:
+            return await self.deliver_due() > 0
+
+        await every(idle, round_, stop, skipped="outbox delivery")

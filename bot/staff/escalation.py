@@ -4,15 +4,14 @@ the audit log. Run by the server every minute; the clock is a parameter, so test
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.background import every
 from bot.staff.desk import Desk
 from bot.staff.routing import parent
 from storage.database import Database
-from storage.errors import StorageUnavailable
 from storage.models.base import utcnow
 from storage.repositories.audit import AuditLog
 from storage.repositories.staff import StaffSessions
@@ -64,13 +63,11 @@ async def run(
     """Escalate every `interval` seconds until `stop` is set. `desk_of` gives the current desk
     (the knowledge base may have been reloaded since the last run). Expired console sessions
     are deleted on the same round, so their table never only grows."""
-    while not stop.is_set():
-        try:
-            now = clock()
-            await escalate_due(database, desk_of(), now)
-            async with database.transaction() as session:
-                await StaffSessions(session).prune(now)
-        except StorageUnavailable as exc:
-            log.warning("escalation skipped this time: %s", exc)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), interval)
+
+    async def round_() -> None:
+        now = clock()
+        await escalate_due(database, desk_of(), now)
+        async with database.transaction() as session:
+            await StaffSessions(session).prune(now)
+
+    await every(interval, round_, stop, skipped="escalation")

@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
+from bot.background import every
 from bot.casework.reminders import Reminders
 from bot.channels.replays import REMEMBER_NONCES
 from bot.config import Settings
@@ -147,14 +148,12 @@ def _report_end(task: asyncio.Task[None]) -> None:
 async def _prune(database: Database, stop: asyncio.Event) -> None:
     """Hourly: forget dedupe keys past any redelivery, rate counts of ended windows, and
     webhook nonces whose timestamps no longer pass."""
-    while not stop.is_set():
-        try:
-            async with database.transaction() as session:
-                now = utcnow()
-                await DedupeKeys(session).prune(now - DEDUPE_KEEP)
-                await RateCounts(session).prune(now)
-                await Nonces(session).prune(now - NONCES_KEEP)
-        except StorageUnavailable as exc:
-            log.warning("dedupe keys, rate counts and nonces not pruned this time: %s", exc)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), 3600)
+
+    async def round_() -> None:
+        async with database.transaction() as session:
+            now = utcnow()
+            await DedupeKeys(session).prune(now - DEDUPE_KEEP)
+            await RateCounts(session).prune(now)
+            await Nonces(session).prune(now - NONCES_KEEP)
+
+    await every(3600, round_, stop, skipped="pruning dedupe keys, rate counts and nonces")
