@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
 import stat
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage import inline_sqlite
 from storage.errors import StorageUnavailable
 from storage.url import async_url, is_sqlite
 
@@ -43,21 +44,34 @@ class Database:
         self.search_path = search_path  # kept so a second pool (a "process") can be opened alike
         self.sqlite = is_sqlite(self.url)
         connect_args: dict[str, Any] = {}
-        if self.sqlite:
-            connect_args["timeout"] = 15  # seconds to wait for another writer's lock
+        options: dict[str, Any] = {}
+        path = _sqlite_path(self.url) if self.sqlite else None
+        if path is not None:
+            options["async_creator"] = inline_sqlite.creator(
+                str(path), partial(_create_private, path)
+            )
+        elif self.sqlite:  # in memory: aiosqlite as it comes
+            connect_args["timeout"] = inline_sqlite.BUSY_TIMEOUT
         else:
             connect_args["timeout"] = 10  # seconds to connect before the caller is told to retry
             if search_path:
                 connect_args["server_settings"] = {"search_path": search_path}
         self.engine: AsyncEngine = create_async_engine(
-            self.url, echo=echo, pool_pre_ping=not self.sqlite, connect_args=connect_args
+            self.url,
+            echo=echo,
+            pool_pre_ping=not self.sqlite,
+            connect_args=connect_args,
+            **options,
         )
         if self.sqlite:
-            _configure_sqlite(self.engine, _sqlite_path(self.url))
+            _configure_sqlite(self.engine, path)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time. Queueing our own transactions here, in order, beats
-        # letting them poll SQLite's busy handler, whose sleeps grow to 100 ms each.
-        self._sqlite_writer = asyncio.Lock() if self.sqlite else None
+        # letting them poll SQLite's busy handler, whose sleeps grow to 100 ms each; every pool
+        # on the same file in this process queues on the same lock.
+        self._writer_key = (
+            None if not self.sqlite else str(path.resolve()) if path else f"memory:{id(self)}"
+        )
 
     @property
     def dialect(self) -> str:
@@ -89,10 +103,10 @@ class Database:
 
     @asynccontextmanager
     async def _writer(self) -> AsyncIterator[None]:
-        if self._sqlite_writer is None:
+        if self._writer_key is None:
             yield
         else:
-            async with self._sqlite_writer:
+            async with inline_sqlite.writer_lock(self._writer_key):
                 yield
 
     async def ping(self) -> None:
@@ -160,11 +174,7 @@ def _configure_sqlite(engine: AsyncEngine, path: Path | None) -> None:
     PostgreSQL gets from row locks. The file itself is made for its owner only.
     """
     if path is not None:
-        _warn_if_readable(path)
-
-        @event.listens_for(engine.sync_engine, "do_connect")
-        def _before_connect(*_args: Any) -> None:
-            _create_private(path)  # each time: the file may have been removed meanwhile
+        _warn_if_readable(path)  # the file is made private each time it is opened (`creator`)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -36,6 +36,13 @@ def serve(
         str | None, typer.Option(help="Address to listen on [default: 127.0.0.1].")
     ] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on [default: 8000].")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Server processes on this port (PostgreSQL only; Telegram by webhook only).",
+        ),
+    ] = 1,
 ) -> None:
     """Run the server: web chat at /, API under /api (docs at /docs), /healthz, /metrics."""
     import uvicorn
@@ -47,9 +54,36 @@ def serve(
     logs.configure(settings.log_level)
     _check_knowledge(settings)
     data_key(settings)  # now: a missing VETBOT_DATA_KEY is said at start, not at the first ID
+    if workers > 1:
+        _check_workers(settings)
     host, port = host or settings.host, port or settings.port
     err.print(f"vetbot: open http://{host}:{port}/ in a browser. 用浏览器打开上面的地址即可对话。")
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+    else:  # each process builds its own app from the same settings (environment, .env)
+        uvicorn.run(
+            "bot.web.app:worker_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=None,
+            # A process loads the knowledge base before it answers: allow for a busy machine.
+            timeout_worker_healthcheck=120,
+        )
+
+
+def _check_workers(settings: Settings) -> None:
+    """Several processes share everything through the database: refuse the set-ups where
+    they could not (one SQLite file, or Telegram long polling, which allows one poller)."""
+    problem = None
+    if async_url(settings.database_url).get_backend_name() == "sqlite":
+        problem = "several workers need PostgreSQL: set VETBOT_DATABASE_URL (see the README)"
+    elif settings.telegram_token.get_secret_value() and not settings.telegram_webhook_url:
+        problem = "Telegram allows one long-polling process: set VETBOT_TELEGRAM_WEBHOOK_URL"
+    if problem:
+        err.print(f"[red]--workers: {problem}[/red], or run one worker.")
+        raise typer.Exit(2)
 
 
 def chat(

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
 from bot.config import Settings, get_settings
+from bot.observe import logs
 from bot.staff.escalation import Clock
 from bot.web import admin as admin_pages
 from bot.web import chat_api, docs, ops, page
@@ -85,3 +86,11 @@ def create_app(
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
     return app
+
+
+def worker_app() -> FastAPI:
+    """The app of one process of `vetbot serve --workers N`: each process reads the same
+    settings and logs as the parent would."""
+    settings = get_settings()
+    logs.configure(settings.log_level)
+    return create_app(settings)

@@ -62,10 +62,13 @@ def free_port() -> int:
 class ServerProcess:
     """`vetbot serve` in a child process, as an admin would run it."""
 
-    def __init__(self, env: dict[str, str], port: int, log: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], port: int, log: Path, args: tuple[str, ...] = ()
+    ) -> None:
         self.env = {**os.environ, **env}
         self.port = port
         self.log = log
+        self.args = args  # more options of `vetbot serve` (--workers 2)
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -75,7 +78,7 @@ class ServerProcess:
     def start(self, timeout: float = 60) -> None:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [str(VETBOT), "serve", "--port", str(self.port)],
+                [str(VETBOT), "serve", "--port", str(self.port), *self.args],
                 env=self.env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
