@@ -131,11 +131,11 @@ class Aboutness:
                 if not reading.anchored or not explained:
                     return self._decline(score, head, reading, names)
             if not reading.anchored:
-                # Nothing says the question is about veterans: an entry that only mentions
-                # the other office's word in a phrasing (优待证是银行卡吗) does not make it ours.
-                for found in offices:
-                    if not self.owns(names[0], found):
-                        return self._decline(score, found, reading, names)
+                # Nothing says the question is about veterans, and it names another office's
+                # subject: that office's, even where an entry covers the veterans' side of the
+                # same subject (北京医保缴费年限 is not 退役后医保接续, 户口迁回海南 is not
+                # 退役后落户).
+                return self._decline(score, offices[-1], reading, names)
         if isinstance(decision, Fallback) and offices and not reading.anchored:
             return self._decline(
                 score, head if head and head.term.office else offices[-1], reading, []

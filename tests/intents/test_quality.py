@@ -2,8 +2,8 @@
 
 Tuned on (misses may be read and fixed): shared/eval/dev.yaml, tests/intents/heldout.yaml and the
 `split: tune` half of tests/intents/real_dev.yaml. Measured only (never read item by item, never
-tuned to): heldout2.yaml, heldout3.yaml (blind, with `kind:`) and the `split: measure` half of
-real_dev.yaml; their failures print figures, not questions.
+tuned to): heldout2.yaml, heldout3.yaml and heldout4.yaml (blind, with `kind:`) and the
+`split: measure` half of real_dev.yaml; their failures print figures, not questions.
 
 Targets: dev-like questions accuracy >= 0.93, wrong <= 1%, out-of-scope abstention >= 0.95, @human
 recall 1.0; real questions accuracy >= 0.75 (>= 0.85 counting a clarification that offers the
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from intents.evaluate import Report, evaluate, label, load_cases
 from intents.understand import Understanding
@@ -72,14 +73,21 @@ SETS = {
         None,
         REAL,
         tuned=False,
-        floor=Bar(accuracy=0.87, covered=0.87, wrong=0.05, abstention=0.91, human=0.74),
+        floor=Bar(accuracy=0.88, covered=0.88, wrong=0.05, abstention=0.91, human=0.80),
+    ),
+    "heldout4": QualitySet(
+        HERE / "heldout4.yaml",
+        None,
+        REAL,
+        tuned=False,
+        floor=Bar(accuracy=0.85, covered=0.86, wrong=0.07, abstention=0.87, human=1.0),
     ),
     "real_dev_measure": QualitySet(
         HERE / "real_dev.yaml",
         "measure",
         REAL,
         tuned=False,
-        floor=Bar(accuracy=0.67, covered=0.71, wrong=0.10, abstention=0.85, human=1.0),
+        floor=Bar(accuracy=0.71, covered=0.73, wrong=0.11, abstention=0.81, human=1.0),
     ),
 }
 
@@ -136,3 +144,15 @@ def test_measure_split_is_kept_apart() -> None:
     tune = {c.question for c in load_cases(path, "tune")}
     measure = {c.question for c in load_cases(path, "measure")}
     assert tune and measure and not tune & measure
+
+
+def test_real_questions_are_enough_and_sourced() -> None:
+    """Issue #13 asks for at least 200 real questions, each with the page it was read from,
+    split into a tuned half and a measured half."""
+    path = SETS["real_dev_measure"].path
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert len(items) >= 200
+    assert all(str(item.get("source", "")).startswith("http") for item in items)
+    splits = [item.get("split") for item in items]
+    assert set(splits) == {"tune", "measure"}
+    assert abs(splits.count("tune") - splits.count("measure")) <= len(items) // 10
