@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from intents.decision import Answer, Clarify, Decision, Fallback, Intent
-from intents.examples import HUMAN, OUT_OF_SCOPE
+from intents.examples import GUIDE, HUMAN, OUT_OF_SCOPE
 from intents.understand import Understanding
 
 # What one outcome amounts to, the columns of `Report.confusion` in this order.
@@ -143,13 +143,15 @@ def label(decision: Decision) -> str:
     return "fallback"
 
 
-def judge(case: Case, decision: Decision) -> Outcome:
+def judge(case: Case, decision: Decision, guides: dict[str, str] | None = None) -> Outcome:
+    """`guides` maps a guide's intent ("@guide:assigned_job") to the entry it belongs to: the
+    guide for an entry's topic answers a question about that topic."""
     got = label(decision)
     off_topic = case.expect == (OUT_OF_SCOPE,)
     if off_topic:
         correct = isinstance(decision, Fallback) or got == OUT_OF_SCOPE
     else:
-        correct = got in case.expect
+        correct = got in case.expect or (guides or {}).get(got, got) in case.expect
     covered = correct or (
         isinstance(decision, Clarify) and any(o in case.expect for o in decision.options)
     )
@@ -158,4 +160,5 @@ def judge(case: Case, decision: Decision) -> Outcome:
 
 
 def evaluate(understanding: Understanding, cases: list[Case]) -> Report:
-    return Report([judge(case, understanding.decide(case.question)) for case in cases])
+    guides = {GUIDE + g.id: g.entry for g in understanding.kb.guides}
+    return Report([judge(case, understanding.decide(case.question), guides) for case in cases])

@@ -15,6 +15,9 @@ from intents.normalize import normalize
 HERE = Path(__file__).parent
 OUT_OF_SCOPE = "@out_of_scope"
 HUMAN = "@human"
+# "@guide:<guide id>": a guide's `asks` phrasings (policies/guides.yaml) compete as an intent.
+GUIDE = "@guide:"
+GUIDES = "@guides"  # "我符合条件吗", not saying what: the list of guides
 
 
 @dataclass(frozen=True, slots=True)

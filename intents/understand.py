@@ -17,7 +17,7 @@ from intents.about import Aboutness, Reading
 from intents.choice import choose
 from intents.concepts import load_concepts
 from intents.decision import Answer, Decision, Intent
-from intents.examples import HUMAN, Examples, load_examples
+from intents.examples import GUIDE, HUMAN, Examples, load_examples
 from intents.features import Featurizer
 from intents.index import SHORTLIST, ClassMatch, MatchIndex
 from intents.letters import LONG_LETTER, Letters
@@ -36,6 +36,10 @@ from policies.loader import KnowledgeBase
 _PIECES = re.compile(r"\s+")
 PIECE_SHORTLIST = 8
 RIGHTS = "rights."  # the complaint and petition entries
+# A letter asks something of us (not only tells how long it has waited).
+_ASKS = re.compile(
+    r"请问|想问|问一下|问问|想知道|想了解|能不能|可不可以|能否|是否|怎么办|怎么申请|找谁|去哪"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +78,7 @@ class Understanding:
         about: Aboutness,
         romanised: Romanised,
         safety: SafetyClassifier,
+        guides: dict[str, str] | None = None,
     ) -> None:
         self.kb = kb
         self.examples = examples
@@ -82,6 +87,9 @@ class Understanding:
         self.about = about
         self.romanised = romanised
         self.safety = safety
+        # A guide's own phrasing (normalised) -> the guide: when it is the phrasing an answer
+        # rests on, the question asks whether the rule applies ("我能不能安排工作").
+        self.guides = guides or {}
         self.letters = Letters(self._decide_piece, terms.find, about)
 
     @classmethod
@@ -99,6 +107,8 @@ class Understanding:
             domain_words.append(entry.title)
         for name, phrasings in examples.intents.items():
             classes[name] = list(phrasings)
+        for guide in kb.guides:  # "我能不能安排工作": phrasings of its entry that start it
+            classes[guide.entry] = [*classes.get(guide.entry, []), guide.title.zh, *guide.asks]
         domain_words.extend(examples.office_words)
         featurizer = Featurizer(domain_words, concepts)
         index = MatchIndex(classes, featurizer)
@@ -132,9 +142,13 @@ class Understanding:
         cues = [cue for reason in safety.reasons for cue in reason.cues]
         vocabulary = [*topic_words, *concepts, *FOLD_VARIANTS, *ignore, *anchors, *people, *cues]
         english = [*LEXICON["stop_words"].split(), *_english_words(kb, examples)]
-        return cls(
-            kb, examples, index, table, about, Romanised(vocabulary, english, topic_words), safety
-        )
+        guides = {
+            phrasing: guide.id
+            for guide in kb.guides
+            for phrasing in normalize_many([guide.title.zh, *guide.asks])
+        }
+        romanised = Romanised(vocabulary, english, topic_words)
+        return cls(kb, examples, index, table, about, romanised, safety, guides)
 
     def decide(self, text: str) -> Decision:
         return self.explain(text).decision
@@ -157,6 +171,8 @@ class Understanding:
         compact = normalize_keeping_places(romanised)
         scores = self.safety.scores(compact)
         verdict = self.safety.classify(compact, scores)
+        if verdict is not None and verdict.reason == "frustrated" and len(normal) > LONG_LETTER:
+            decision, verdict = self._frustrated_letter(romanised, decision, reading, verdict)
         if verdict is not None and not (
             verdict.reason == "frustrated"
             and isinstance(decision, Answer)
@@ -167,6 +183,8 @@ class Understanding:
             decision = _handoff(verdict)
         elif len(normal) > LONG_LETTER:
             decision = self.letters.read(romanised, decision, reading)
+        else:
+            decision = self._guided(decision, matches)
         return Explanation(
             normal,
             matches,
@@ -176,6 +194,24 @@ class Understanding:
             scores,
             romanised if romanised != text else "",
         )
+
+    def _frustrated_letter(
+        self, text: str, decision: Decision, reading: Reading, verdict: Verdict
+    ) -> tuple[Decision, Verdict | None]:
+        """A long letter that is fed up but asks a question (一直没人跟我说过……请问能不能领
+        补助) gets the answer it asks for, which offers a person too; one that asks nothing
+        we can answer still goes to a person."""
+        if not _ASKS.search(text):
+            return decision, verdict
+        read = self.letters.read(text, decision, reading)
+        return (read, None) if isinstance(read, Answer) else (decision, verdict)
+
+    def _guided(self, decision: Decision, matches: list[ClassMatch]) -> Decision:
+        """An answer resting on a guide's phrasing starts the guide ("@guide:<id>")."""
+        if not isinstance(decision, Answer) or not matches or matches[0].name != decision.entry_id:
+            return decision
+        guide = self.guides.get(matches[0].phrasing)
+        return decision if guide is None else Intent(GUIDE + guide, decision.score)
 
 
 def _handoff(verdict: Verdict) -> Intent:

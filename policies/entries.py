@@ -49,6 +49,7 @@ def check_entry(
     at: EntryLines,
     request_ids: set[str],
     today: date,
+    guide_ids: set[str] | None = None,
 ) -> None:
     if entry.category != category:
         report.add(
@@ -60,22 +61,30 @@ def check_entry(
         if key in seen:
             report.add(at.path, at("questions", q_index), f"question '{question}' is listed twice")
         seen.add(key)
-    _check_actions(report, entry, at, request_ids)
+    _check_actions(report, entry, at, request_ids, guide_ids or set())
     if entry.valid_from and entry.valid_until and entry.valid_until < entry.valid_from:
         report.add(at.path, at("valid_until"), "valid_until is before valid_from")
     _warn_of_entry(report, entry, at, today)
 
 
-def _check_actions(report: Report, entry: Entry, at: EntryLines, request_ids: set[str]) -> None:
+def _check_actions(
+    report: Report, entry: Entry, at: EntryLines, request_ids: set[str], guide_ids: set[str]
+) -> None:
     for a_index, action in enumerate(entry.actions):
         kind, _, target = action.partition(":")
         if action in FIXED_ACTIONS:
+            continue
+        if kind == "guide" and target:
+            if target not in guide_ids:
+                message = f"action '{action}' names guide '{target}', which guides.yaml lacks"
+                report.add(at.path, at("actions", a_index), message)
             continue
         if kind != "request" or not target:
             report.add(
                 at.path,
                 at("actions", a_index),
-                f"action '{action}' is not 'booking', 'handoff' or 'request:<type id>'",
+                f"action '{action}' is not 'booking', 'handoff', 'request:<type id>' or "
+                "'guide:<guide id>'",
             )
         elif target not in request_ids:
             report.add(

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from policies.directory import check_requests, check_stations
 from policies.entries import EntryLines, check_entry, question_key
 from policies.errors import PolicyValidationError, Problem, display_path
+from policies.guides import Guide, GuidesFile, check_guides
 from policies.schema import (
     Entry,
     KBFile,
@@ -42,14 +43,19 @@ class KnowledgeBase:
     fingerprint: str
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     warnings: tuple[Problem, ...] = ()
+    guides: tuple[Guide, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_entries", {e.id: e for e in self.entries})
+        object.__setattr__(self, "_guides", {g.id: g for g in self.guides})
         object.__setattr__(self, "_stations", {s.id: s for s in self.stations})
         object.__setattr__(self, "_requests", {r.id: r for r in self.request_types})
 
     def entry(self, entry_id: str) -> Entry | None:
         return self._entries.get(entry_id)  # type: ignore[attr-defined]
+
+    def guide(self, guide_id: str) -> Guide | None:
+        return self._guides.get(guide_id)  # type: ignore[attr-defined]
 
     def station(self, station_id: str) -> Station | None:
         return self._stations.get(station_id)  # type: ignore[attr-defined]
@@ -136,18 +142,28 @@ class _Loader:
 
 
 def load(root: Path, today: date | None = None) -> KnowledgeBase:
-    """Load `root` (kb/*.yaml, stations.yaml, requests.yaml, topics.yaml) or raise with every error."""
+    """Load `root` (kb/*.yaml, stations.yaml, requests.yaml, topics.yaml, guides.yaml when
+    present) or raise with every error."""
     loader = _Loader(root)
     topics, _ = loader.file(root / "topics.yaml", TopicsFile)
     stations, request_types = _directory(loader, root)
     kb_files = sorted((root / "kb").glob("*.yaml"))
     if not kb_files:
         loader.add(display_path(root / "kb", root), 1, "no knowledge-base files (kb/*.yaml)")
+    # Read before the entries, whose actions may offer a guide; checked after them.
+    guides_file, guides_src = (None, None)
+    if (root / "guides.yaml").exists():
+        guides_file, guides_src = loader.file(root / "guides.yaml", GuidesFile)
+    guides = guides_file.guides if guides_file else []
     entries = _Entries(loader, {r.id for r in request_types}, today or date.today())
+    entries.guide_ids = {g.id for g in guides}
     for path in kb_files:
         entries.read(path)
     if topics:
         _check_topics(loader, topics, entries, root)
+    if guides_src is not None:
+        by_id = {r.id: r for r in request_types}
+        check_guides(loader, guides, guides_src, set(entries.places), by_id)
     errors = [p for p in loader.problems if not p.warning]
     if errors:
         raise PolicyValidationError(loader.problems)
@@ -160,6 +176,7 @@ def load(root: Path, today: date | None = None) -> KnowledgeBase:
         topics=tuple(topics.topics),
         fingerprint=loader.digest.hexdigest()[:16],
         warnings=tuple(sorted(loader.problems)),
+        guides=tuple(guides),
     )
 
 
@@ -190,6 +207,7 @@ class _Entries:
         # Categories whose file could not be read: their topics' "no entry" would only repeat
         # the one real error, and bury it.
         self.unread: set[str] = set()
+        self.guide_ids: set[str] = set()  # what `guide:<id>` actions may name
 
     def read(self, path: Path) -> None:
         kb_file, source = self.loader.file(path, KBFile)
@@ -207,7 +225,15 @@ class _Entries:
             self.places[entry.id] = (source.path, line)
             self.entries.append(entry)
             at = EntryLines(source, index)
-            check_entry(self.loader, entry, kb_file.category, at, self.request_ids, self.today)
+            check_entry(
+                self.loader,
+                entry,
+                kb_file.category,
+                at,
+                self.request_ids,
+                self.today,
+                self.guide_ids,
+            )
             self._claim(entry, at)
 
     def _claim(self, entry: Entry, at: EntryLines) -> None:

@@ -65,6 +65,11 @@ class Flow(ABC):
         answers it instead and offers to go on. Flows without steps take everything."""
         return False
 
+    def reads_number(self, turn: Turn, number: int) -> bool:
+        """Whether typed digits that number none of the options offered answer the step
+        instead (years of service typed as 12 when two ranges are offered)."""
+        return False
+
 
 class StepFlow(Flow, Generic[Step]):
     # In order, the first where the flow starts: `get_args` of the flow's step `Literal`.
