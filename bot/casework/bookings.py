@@ -33,5 +33,5 @@ async def end_booking(
         visit_line(messages, kb, lang, visit),
     ]
     to = ConversationKey(visit.channel, visit.chat_id, visit.external_user_id)
-    await tell(session, to, messages, lang, lines)
+    await tell(session, to, messages, lang, lines, visit.filed_for)
     return visit

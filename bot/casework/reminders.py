@@ -54,7 +54,7 @@ class Reminders:
                     self.messages.text(lang, "booking.reminder_change"),
                 ]
                 to = ConversationKey(visit.channel, visit.chat_id, visit.external_user_id)
-                await tell(session, to, self.messages, lang, lines)
+                await tell(session, to, self.messages, lang, lines, visit.filed_for)
         if visits:
             log.info("reminders queued", extra={"count": len(visits)})
         return len(visits)

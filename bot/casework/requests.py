@@ -75,5 +75,5 @@ async def change_request_state(
     if note:
         lines.append(messages.text(lang, "progress.note", note=note))
     to = ConversationKey(filed.channel, filed.chat_id, filed.external_user_id)
-    await tell(session, to, messages, lang, lines)
+    await tell(session, to, messages, lang, lines, filed.filed_for)
     return filed

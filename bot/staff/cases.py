@@ -4,6 +4,10 @@ in the same transaction) and into the audit log.
 
     request   submitted → accepted → in progress → done, or rejected (with a reason) on the way
     booking   booked → attended, or no-show (which frees the place)
+
+A request or booking filed by a family member for a veteran shows both apart: the filer (the
+user, told of progress) and the veteran it is for (`filed_for`), whose ID number and phone are
+masked until the same audited reveal that opens the form's answers.
 """
 
 from __future__ import annotations
@@ -16,14 +20,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.casework.bookings import end_booking
 from bot.casework.requests import TRANSITIONS, change_request_state
 from bot.errors import ActionRefused, NotVisible
+from bot.flows.request.proxy import RELATIONSHIPS, on_behalf, question_field
 from bot.flows.request.shown import Shown
 from bot.privacy.sealing import PersonalDataUnreadable, data_key, is_sealed
 from bot.staff.desk import Desk
 from bot.staff.permissions import sees, visible_stations
+from bot.staff.visitors import NAME_FIELD
 from storage.errors import StateChangeRefused
 from storage.repositories.audit import AuditLog
 from storage.repositories.bookings import Bookings, Visit
-from storage.repositories.requests import Filed, Requests
+from storage.repositories.requests import Filed, Requests, Veteran
 from storage.repositories.staff import StaffAccount
 
 OPEN = ("submitted", "accepted", "in_progress")
@@ -104,12 +110,59 @@ def answers(desk: Desk, filed: Filed, lang: str, revealed: bool) -> list[dict[st
     return lines
 
 
+def filer(desk: Desk, filed: Filed, lang: str, revealed: bool) -> dict[str, str]:
+    """Who filed the request, as their form gave it (name, phone masked unless `revealed`) and
+    where they filed it: the one progress notices go to."""
+    request_type = desk.kb.request_type(filed.type_id)
+    fields = request_type.fields if request_type else []
+    name = next((str(filed.answers.get(f.name) or "") for f in fields if f.name == NAME_FIELD), "")
+    phones = [str(filed.answers.get(f.name) or "") for f in fields if f.type == "phone"]
+    phone = next((p for p in phones if p), "")
+    shown = Shown(lang, desk.kb, desk.settings, desk.messages, mask_phones=not revealed)
+    if phone:
+        phone = shown.value(question_field(desk.messages, "phone"), phone)
+    return {"name": name, "phone": phone, "channel": filed.channel}
+
+
+def filed_for(
+    desk: Desk, veteran: Veteran | None, lang: str, revealed: bool
+) -> dict[str, str] | None:
+    """Whom a filing is for, when the filer filed it for someone else: the ID number and the
+    phone masked unless `revealed` (staff phone the veteran to check they agreed)."""
+    if veteran is None:
+        return None
+    relationship = veteran.relationship if veteran.relationship in RELATIONSHIPS else "relative"
+    if revealed:
+        id_number, phone = _opened(desk, lang, veteran.id_number), veteran.phone
+    else:  # masked as the form's own ID number and phone are
+        shown = Shown(lang, desk.kb, desk.settings, desk.messages, mask_phones=True)
+        id_number = shown.value(question_field(desk.messages, "id_number"), veteran.id_number)
+        phone = shown.value(question_field(desk.messages, "phone"), veteran.phone)
+    return {
+        "relationship": desk.text(lang, f"family.relationships.{relationship}"),
+        "kin": desk.text(lang, f"family.kin.{veteran.kin}"),
+        "on_behalf": on_behalf(desk.messages, lang, veteran.kin, veteran.name),
+        "name": veteran.name,
+        "id_number": id_number,
+        "phone": phone,
+        "consented_at": veteran.consented_at.isoformat(timespec="seconds"),
+    }
+
+
 async def reveal_request(
     session: AsyncSession, desk: Desk, staff: StaffAccount, number: str, now: datetime
 ) -> Filed:
+    """The answers unmasked, and those of the veteran it was filed for: one audited reveal."""
     filed = await request(session, desk, staff, number)
     await _audit(
-        session, staff, "reveal", filed.station_id, f"request:{filed.id}", now, number=number
+        session,
+        staff,
+        "reveal",
+        filed.station_id,
+        f"request:{filed.id}",
+        now,
+        number=number,
+        **({"filed_for": True} if filed.filed_for else {}),
     )
     return filed
 
@@ -145,6 +198,7 @@ async def reveal_visitor(
         f"booking:{visit.id}",
         now,
         number=number,
+        **({"filed_for": True} if visit.filed_for else {}),
     )
     return visit
 

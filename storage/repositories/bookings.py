@@ -19,6 +19,7 @@ from storage.models import Booking, BookingSlot, User
 from storage.models.base import utcnow
 from storage.models.bookings import BookingState
 from storage.repositories.counters import next_value
+from storage.repositories.filed_for import Veteran, Veterans
 from storage.repositories.upsert import insert_ignoring_conflict
 
 Ending = Literal["cancelled", "no_show", "attended"]  # the states a booking may end in
@@ -39,7 +40,8 @@ class Place:
 
 @dataclass(frozen=True, slots=True)
 class Visit:
-    """A booking as stored, with the place it is for."""
+    """A booking as stored, with the place it is for; `filed_for` is the veteran it was booked
+    for by someone else (the user), if it was."""
 
     id: int
     number: str
@@ -53,6 +55,7 @@ class Visit:
     external_user_id: str
     remind_at: datetime | None
     created_at: datetime
+    filed_for: Veteran | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +82,10 @@ class Bookings:
         service: str,
         contact: Contact,
         remind_at: datetime | None,
+        filed_for: Veteran | None = None,
     ) -> Visit | None:
-        """Take a place and store the booking; None when the slot is full."""
+        """Take a place and store the booking (for the veteran `filed_for`, when the user books
+        on their behalf); None when the slot is full."""
         slot_id = await self._slot(place, capacity)
         if not await self._take(slot_id, capacity):
             return None
@@ -102,6 +107,8 @@ class Bookings:
         )
         self.session.add(row)
         await self.session.flush()
+        if filed_for is not None:
+            await Veterans(self.session).add(filed_for, "booking", row.id)
         visit = await self.get(row.number)
         assert visit is not None
         return visit
@@ -167,14 +174,14 @@ class Bookings:
 
     async def get(self, number: str) -> Visit | None:
         found = (await self.session.execute(_visits().where(Booking.number == number))).first()
-        return None if found is None else _visit(found)
+        return None if found is None else (await self._with_veterans([found]))[0]
 
     async def of_user(self, user_id: int, limit: int = 10) -> list[Visit]:
         """The user's bookings, newest first."""
         rows = await self.session.execute(
             _visits().where(Booking.user_id == user_id).order_by(Booking.id.desc()).limit(limit)
         )
-        return [_visit(row) for row in rows]
+        return await self._with_veterans(list(rows))
 
     async def upcoming(self, user_id: int, today: date) -> int:
         """How many visits the user has booked from `today` on and not yet made or cancelled.
@@ -206,7 +213,7 @@ class Bookings:
             )
             .order_by(BookingSlot.day, BookingSlot.slot, Booking.id)
         )
-        return [_visit(row) for row in rows]
+        return await self._with_veterans(list(rows))
 
     async def booked(self, station_id: str, first: date, last: date) -> dict[tuple[date, str], int]:
         """Places taken at a station per (day, slot) from `first` to `last`: for suggesting
@@ -254,7 +261,11 @@ class Bookings:
         rows = await self.session.execute(
             _visits().where(Booking.id.in_(claimed)).order_by(Booking.id)
         )
-        return [_visit(row) for row in rows]
+        return await self._with_veterans(list(rows))
+
+    async def _with_veterans(self, rows: list[Row[Booking, BookingSlot]]) -> list[Visit]:
+        veterans = await Veterans(self.session).of_cases("booking", (r[0].id for r in rows))
+        return [_visit(row, veterans.get(row[0].id)) for row in rows]
 
     async def _slot(self, place: Place, capacity: int) -> int:
         await insert_ignoring_conflict(
@@ -318,7 +329,7 @@ def _visits() -> Select[Booking, BookingSlot]:
     return select(Booking, BookingSlot).join(BookingSlot, Booking.slot_id == BookingSlot.id)
 
 
-def _visit(row: Row[Booking, BookingSlot]) -> Visit:
+def _visit(row: Row[Booking, BookingSlot], filed_for: Veteran | None) -> Visit:
     booking, slot = row
     return Visit(
         id=booking.id,
@@ -333,4 +344,5 @@ def _visit(row: Row[Booking, BookingSlot]) -> Visit:
         external_user_id=booking.external_user_id,
         remind_at=booking.remind_at,
         created_at=booking.created_at,
+        filed_for=filed_for,
     )

@@ -13,14 +13,16 @@ from storage.errors import StateChangeRefused
 from storage.models import RequestEvent, ServiceRequest
 from storage.models.base import utcnow
 from storage.repositories.counters import next_value
+from storage.repositories.filed_for import Veteran, Veterans
 
 # Which moves are allowed is the casework's rule (`bot.casework.requests`); storage records them.
-__all__ = ["Event", "Filed", "Requests", "StateChangeRefused"]
+__all__ = ["Event", "Filed", "Requests", "StateChangeRefused", "Veteran"]
 
 
 @dataclass(frozen=True, slots=True)
 class Filed:
-    """A request as stored. `answers` holds ID numbers sealed, as they are at rest."""
+    """A request as stored. `answers` holds ID numbers sealed, as they are at rest.
+    `filed_for` is the veteran it was filed for by someone else (the user), if it was."""
 
     id: int
     number: str
@@ -35,6 +37,7 @@ class Filed:
     external_user_id: str
     created_at: datetime
     updated_at: datetime
+    filed_for: Veteran | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +65,10 @@ class Requests:
         channel: str,
         chat_id: str,
         external_user_id: str,
+        filed_for: Veteran | None = None,
     ) -> Filed:
-        """Store a new request in state `submitted` with the next number of `year`."""
+        """Store a new request in state `submitted` with the next number of `year`; for the
+        veteran `filed_for` when the user files it on their behalf."""
         sequence = await next_value(self.session, f"request:{year}")
         now = utcnow()
         row = ServiceRequest(
@@ -86,13 +91,15 @@ class Requests:
             RequestEvent(request_id=row.id, state="submitted", actor="user", created_at=now)
         )
         await self.session.flush()
-        return _filed(row)
+        if filed_for is not None:
+            await Veterans(self.session).add(filed_for, "request", row.id)
+        return _filed(row, filed_for)
 
     async def get(self, number: str) -> Filed | None:
         row = await self.session.scalar(
             select(ServiceRequest).where(ServiceRequest.number == number)
         )
-        return None if row is None else _filed(row)
+        return None if row is None else (await self._with_veterans([row]))[0]
 
     async def of_user(self, user_id: int, limit: int = 10) -> list[Filed]:
         """The user's requests, newest first."""
@@ -102,7 +109,7 @@ class Requests:
             .order_by(ServiceRequest.id.desc())
             .limit(limit)
         )
-        return [_filed(row) for row in rows]
+        return await self._with_veterans(list(rows))
 
     async def queue(
         self, station_ids: list[str], states: tuple[str, ...] = ("submitted",), limit: int = 100
@@ -114,7 +121,7 @@ class Requests:
             .order_by(ServiceRequest.id)
             .limit(limit)
         )
-        return [_filed(row) for row in rows]
+        return await self._with_veterans(list(rows))
 
     async def change_state(self, current: Filed, state: str, actor: str, note: str = "") -> Filed:
         """Move request `current` on to `state` and record who did it and why.
@@ -144,8 +151,12 @@ class Requests:
         )
         return [Event(r.state, r.actor, r.note, r.created_at) for r in rows]
 
+    async def _with_veterans(self, rows: list[ServiceRequest]) -> list[Filed]:
+        veterans = await Veterans(self.session).of_cases("request", (r.id for r in rows))
+        return [_filed(row, veterans.get(row.id)) for row in rows]
 
-def _filed(row: ServiceRequest) -> Filed:
+
+def _filed(row: ServiceRequest, filed_for: Veteran | None) -> Filed:
     return Filed(
         id=row.id,
         number=row.number,
@@ -160,4 +171,5 @@ def _filed(row: ServiceRequest) -> Filed:
         external_user_id=row.external_user_id,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        filed_for=filed_for,
     )

@@ -3,7 +3,7 @@ stations it may be at."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
@@ -12,9 +12,13 @@ from policies.schema import Station
 from storage.repositories.bookings import Place
 
 # Three paths through the flow: a new booking (service → station → day → slot → confirm),
-# moving one (move_day → move_slot → move_confirm) and cancelling one (cancel).
+# moving one (move_day → move_slot → move_confirm) and cancelling one (cancel). A new booking
+# for someone else goes from the service question through the privacy consent
+# (behalf_consent) and the questions about the veteran (behalf) back to it.
 BookingStep = Literal[
     "service",
+    "behalf_consent",
+    "behalf",
     "station",
     "day",
     "slot",
@@ -49,6 +53,8 @@ class Draft:
     slot: str = ""
     asked_station: bool = False  # a single candidate station is not asked; back skips it
     number: str = ""  # the booking being moved or cancelled
+    behalf: dict[str, str] = field(default_factory=dict)  # `proxy.Behalf`; empty: for oneself
+    behalf_at: str = ""  # the question about the veteran being asked (`proxy.ASKED`)
 
     @classmethod
     def from_state(cls, values: dict[str, Any]) -> Draft:

@@ -1,5 +1,9 @@
 """Booking a visit: service, station, day, slot, confirm; and cancelling or moving a booking.
 
+The service question also offers booking for someone else (a family member, or a village
+cadre for a villager): the privacy consent with its declaration that the veteran agreed, the
+veteran's relationship, name, ID number and phone (`request.proxy`), then the service again.
+
 Started by the `booking` payload (a new booking), `booking:cancel:<number>` and
 `booking:move:<number>` (from the status list). Offered days and slots are only suggestions
 read a moment earlier; the booking itself takes its place atomically in the database, and
@@ -28,8 +32,9 @@ from bot.conversation.payloads import (
 )
 from bot.conversation.turn import Turn
 from bot.conversation.types import Outbound
-from bot.flows.base import StepFlow, chose
+from bot.flows.base import chose
 from bot.flows.booking import quota
+from bot.flows.booking.behalf import BehalfSteps
 from bot.flows.booking.draft import (
     AFTER,
     BEFORE,
@@ -47,8 +52,15 @@ from bot.flows.booking.places import (
     now_on,
     remind_at,
 )
-from bot.flows.booking.words import day_label, slot_label, station_name, visit_line
+from bot.flows.booking.words import (
+    confirmation,
+    day_label,
+    slot_label,
+    station_name,
+    visit_line,
+)
 from bot.flows.expected import Expected, date_answer
+from bot.flows.request import proxy
 from bot.flows.request.fields import Invalid, normalise, parse_date
 from bot.skills.menu import main_menu
 from policies.schema import Station
@@ -60,7 +72,7 @@ log = logging.getLogger(__name__)
 DAYS_OFFERED = 6
 
 
-class BookingFlow(StepFlow[BookingStep]):
+class BookingFlow(BehalfSteps):
     name = "booking"
     steps = get_args(BookingStep)
 
@@ -91,7 +103,17 @@ class BookingFlow(StepFlow[BookingStep]):
     def expects(self, turn: Turn, step: BookingStep) -> Expected:
         draft = Draft.from_state(turn.state.values)
         if step == "service":
-            return Expected.naming(services_for(turn))
+            names = Expected.naming(services_for(turn))
+            shape = names.shape
+
+            def service_or_behalf(text: str) -> bool:
+                return (shape is not None and shape(text)) or proxy.for_someone(turn, text)
+
+            return Expected(service_or_behalf, names.longest)
+        if step == "behalf_consent":
+            return Expected(lambda text: turn.messages.means(text, "agree", "refuse"), 8)
+        if step == "behalf":
+            return proxy.expects(turn, draft.behalf_at)
         if step == "station":
             return Expected.naming(s.name for s in stations_for(turn, draft.service))
         if step in ("day", "move_day"):
@@ -111,6 +133,10 @@ class BookingFlow(StepFlow[BookingStep]):
         typed = normalise(text or "")
         if step == "service":
             return await self._service(turn, draft, picked, typed)
+        if step == "behalf_consent":
+            return await self._behalf_consent(turn, draft, text, picked)
+        if step == "behalf":
+            return await self._behalf(turn, draft, text, picked)
         if step == "station":
             return await self._at_station(turn, draft, picked, typed)
         if step in ("day", "move_day"):
@@ -128,6 +154,8 @@ class BookingFlow(StepFlow[BookingStep]):
         previous = BEFORE.get(step)
         if step == "day":
             previous = "station" if draft.asked_station else "service"
+        if step in ("service", "behalf") and draft.behalf:
+            return await self._behalf_back(turn, draft, step)
         if previous is None:  # the first step of its path
             turn.state.leave_flow()
             return [main_menu(turn)]
@@ -137,6 +165,8 @@ class BookingFlow(StepFlow[BookingStep]):
         self, turn: Turn, draft: Draft, picked: FlowValue | None, typed: str
     ) -> list[Outbound]:
         services = services_for(turn)
+        if not draft.behalf and (picked == Command("proxy") or proxy.for_someone(turn, typed)):
+            return await self._to(turn, draft, "behalf_consent")
         service = picked.service if isinstance(picked, ServicePick) else None
         chosen = _chosen(service, typed, services)
         if chosen is None:
@@ -245,11 +275,16 @@ class BookingFlow(StepFlow[BookingStep]):
         )
         turn.state.leave_flow()
         turn.outcome = "booking"
-        line = visit_line(turn.messages, turn.kb, turn.state.language, visit)
+        lang = turn.state.language
+        behalf = ""
+        if visit.filed_for is not None:
+            veteran = visit.filed_for
+            on_behalf = proxy.on_behalf(turn.messages, lang, veteran.kin, veteran.name)
+            behalf = turn.text("family.booked", on_behalf=on_behalf)
         return [
             turn.reply(
-                turn.text(done, number=visit.number),
-                line,
+                confirmation(turn.messages, turn.kb, lang, done, visit),
+                behalf,
                 turn.text("booking.after"),
                 options=[turn.option("menu.status", Status()), turn.option("menu.back", Menu())],
             )
@@ -262,6 +297,7 @@ class BookingFlow(StepFlow[BookingStep]):
         contact = Contact(
             turn.state.user_id, turn.state.language, key.channel, key.chat_id, key.user_id
         )
+        behalf = proxy.Behalf.from_state(draft.behalf)
         return await Bookings(turn.session).book(
             draft.place,
             station.booking_capacity,
@@ -269,6 +305,7 @@ class BookingFlow(StepFlow[BookingStep]):
             service=draft.service,
             contact=contact,
             remind_at=when,
+            filed_for=behalf.veteran() if behalf else None,
         )
 
     async def _full(
@@ -308,7 +345,11 @@ class BookingFlow(StepFlow[BookingStep]):
     async def _ask(self, turn: Turn, draft: Draft, step: BookingStep, *before: str) -> Outbound:
         """The question of `step`, after the `before` lines (what was wrong, what happened)."""
         if step == "service":
-            return self._ask_service(turn, before)
+            return self._ask_service(turn, draft, before)
+        if step == "behalf_consent":
+            return self._ask_behalf_consent(turn, before)
+        if step == "behalf":
+            return self._ask_behalf(turn, draft, before)
         if step == "station":
             return self._ask_station(turn, draft, before)
         if step in ("day", "move_day"):
@@ -324,12 +365,18 @@ class BookingFlow(StepFlow[BookingStep]):
         )
         return self._ask_confirm(turn, draft, heading, before)
 
-    def _ask_service(self, turn: Turn, before: tuple[str, ...]) -> Outbound:
+    def _ask_service(self, turn: Turn, draft: Draft, before: tuple[str, ...]) -> Outbound:
         options = [self.option(s, ServicePick(s)) for s in services_for(turn)]
         if not options:
             turn.state.leave_flow()
             return main_menu(turn, *before, turn.text("booking.nowhere"))
         lines = [turn.text("booking.ask_service")]
+        behalf = proxy.Behalf.from_state(draft.behalf)
+        if behalf is not None:
+            on_behalf = proxy.on_behalf(turn.messages, turn.state.language, behalf.kin, behalf.name)
+            lines.insert(0, turn.text("family.booking_for", on_behalf=on_behalf))
+        else:  # after the services, so their numbers stay what they were
+            options.append(self.option(turn.text("family.booking_option"), Command("proxy")))
         if turn.state.station_id is None:
             lines.append(turn.text("booking.set_town"))
         return turn.reply(*before, *lines, options=[*options, *self.navigation(turn)])
@@ -387,6 +434,9 @@ class BookingFlow(StepFlow[BookingStep]):
             ),
             turn.text("booking.no_hours"),
         ]
+        behalf = proxy.Behalf.from_state(draft.behalf)  # a move's draft has none
+        if behalf is not None:
+            lines[1:1] = proxy.summary(turn, behalf)
         options = [self.option(turn.text("booking.confirm"), Command("confirm"))]
         return turn.reply(*before, *lines, options=[*options, *self.navigation(turn)])
 

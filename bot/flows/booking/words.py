@@ -43,3 +43,21 @@ def visit_line(messages: Catalogue, kb: KnowledgeBase, lang: str, visit: Visit) 
         station=station_name(kb, lang, visit.place.station_id),
         service=visit.service,
     )
+
+
+def confirmation(messages: Catalogue, kb: KnowledgeBase, lang: str, key: str, visit: Visit) -> str:
+    """The one sentence that confirms a booking (`booking.booked`) or a move (`booking.moved`):
+    the number once, the day, the slot, the station and the service.
+
+    It used to be the "booked, your number is X:" sentence followed by `visit_line`, which
+    starts with the number again: "…预约号是 PJY-2026-000001：PJY-2026-000001：…" on every
+    channel that runs lines together."""
+    return messages.text(
+        lang,
+        key,
+        number=visit.number,
+        day=day_label(messages, lang, visit.place.day),
+        slot=slot_label(messages, lang, visit.place.slot),
+        station=station_name(kb, lang, visit.place.station_id),
+        service=visit.service,
+    )

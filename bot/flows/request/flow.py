@@ -2,7 +2,8 @@
 
 Where the form stands is a list of stops: the user's town (only when the type is handled
 below the county and we do not know it yet), the privacy consent (just before the first
-personal field), then each field. "Back" walks the stops backwards; the summary lets the user
+personal field, where the user also says whether they file it for themselves or for someone
+else: then the questions about that veteran follow, `proxy`), then each field. "Back" walks the stops backwards; the summary lets the user
 correct any field and comes back to itself. Filing stores the request with its tracking
 number in the queue of the user's station at the type's level, in the turn's transaction.
 """
@@ -30,10 +31,13 @@ from bot.conversation.types import Option, Outbound
 from bot.flows import handoff
 from bot.flows.base import StepFlow, chose
 from bot.flows.expected import Expected, field_answer, town_answer
+from bot.flows.request import proxy
 from bot.flows.request.fields import Checked, Invalid, check, check_phone, find_station
 from bot.flows.request.form import (
+    BEHALF_STOPS,
     Form,
     RequestStep,
+    asked_about,
     field_named,
     knows,
     step_at,
@@ -71,8 +75,13 @@ class RequestFlow(StepFlow[RequestStep]):
     name = "request"
     steps = get_args(RequestStep)
 
-    async def start(self, turn: Turn, picked: Payload | None = None) -> list[Outbound]:
-        """The form of the type `picked` names; the list of types when it names none."""
+    async def start(
+        self, turn: Turn, picked: Payload | None = None, known: dict[str, str] | None = None
+    ) -> list[Outbound]:
+        """The form of the type `picked` names; the list of types when it names none.
+
+        `known` answers (a guide's outcome fills some in) are stored as answers already given:
+        each field is still asked, showing its value to keep or change."""
         type_id = picked.type_id if isinstance(picked, Request) else ""
         request_type = turn.kb.request_type(type_id)
         if request_type is None:
@@ -84,6 +93,8 @@ class RequestFlow(StepFlow[RequestStep]):
             and turn.state.station_id is None
         )
         form = Form(request_type.id, ask_town=ask_town)
+        names = {f.name for f in request_type.fields}
+        form.answers.update((k, v) for k, v in (known or {}).items() if k in names)
         turn.state.flow = self.name
         return await self._to(turn, form, stops(request_type, ask_town)[0])
 
@@ -114,12 +125,19 @@ class RequestFlow(StepFlow[RequestStep]):
         if step == "town":
             return town_answer(turn.kb)
         if step == "consent":
-            return Expected(lambda text: turn.messages.means(text, "agree", "refuse"), 8)
+            return Expected(
+                lambda text: (
+                    turn.messages.means(text, "agree", "refuse") or proxy.for_someone(turn, text)
+                ),
+                8,
+            )
         if step == "confirm":
             return Expected(lambda text: turn.messages.means(text, "confirm", "fix"), 8)
         if step == "fix":
             labels = (f.label or f.prompt for f in request_type.fields)
             return Expected.naming(n for label in labels for n in (label.zh, label.en))
+        if asked_about(form.at):
+            return proxy.expects(turn, asked_about(form.at))
         return field_answer(field_named(request_type, form.at), turn.today, turn.kb)
 
     async def handle(
@@ -127,6 +145,8 @@ class RequestFlow(StepFlow[RequestStep]):
     ) -> list[Outbound]:
         form, request_type = self._form(turn)
         assert request_type is not None
+        if asked_about(form.at) and step in ("behalf", "correct"):
+            return await self._behalf(turn, form, request_type, step, text, picked)
         kept = form.answers.get(form.at) and chose(turn, text, picked, "keep", "keep")
         if step in ("field", "correct") and kept:  # back to a field: no need to retype it
             if step == "correct":
@@ -152,7 +172,7 @@ class RequestFlow(StepFlow[RequestStep]):
         assert request_type is not None
         if step in ("fix", "correct"):  # a correction left unchanged
             return await self._confirm(turn, form)
-        order = stops(request_type, form.ask_town)
+        order = self._stops(form, request_type)
         if step == "confirm":
             return await self._to(turn, form, order[-1])
         index = order.index(form.at)
@@ -185,6 +205,10 @@ class RequestFlow(StepFlow[RequestStep]):
         picked: FlowValue | None,
     ) -> list[Outbound]:
         if chose(turn, text, picked, "yes", "agree"):
+            form.behalf = None
+            return await self._next(turn, form, request_type)
+        if picked == Command("proxy") or (picked is None and proxy.for_someone(turn, text)):
+            form.behalf = form.behalf or proxy.Behalf.declared()
             return await self._next(turn, form, request_type)
         if chose(turn, text, picked, "no", "refuse"):
             turn.state.leave_flow()  # nothing of this form was stored anywhere
@@ -213,6 +237,7 @@ class RequestFlow(StepFlow[RequestStep]):
     ) -> list[Outbound]:
         """The field to correct, picked from the list."""
         names = {f.name for f in request_type.fields}
+        names |= set(BEHALF_STOPS) if form.behalf else set()
         if not isinstance(picked, FieldPick) or picked.name not in names:
             return [self._ask(turn, form, request_type, "fix")]
         form.at = picked.name
@@ -250,6 +275,29 @@ class RequestFlow(StepFlow[RequestStep]):
         form.answers[form_field.name] = value
         return None
 
+    async def _behalf(
+        self,
+        turn: Turn,
+        form: Form,
+        request_type: RequestType,
+        step: RequestStep,
+        text: str | None,
+        picked: FlowValue | None,
+    ) -> list[Outbound]:
+        """An answer about the veteran the form is filed for (`correct`: from the summary)."""
+        assert form.behalf is not None
+        asked = asked_about(form.at)
+        kept = form.behalf.answered(asked) and chose(turn, text, picked, "keep", "keep")
+        problem = None if kept else proxy.take(turn, form.behalf, asked, text, picked)
+        if problem is not None:
+            return [self._ask(turn, form, request_type, step, problem)]
+        if step == "correct":
+            return await self._confirm(turn, form)
+        return await self._next(turn, form, request_type)
+
+    def _stops(self, form: Form, request_type: RequestType) -> list[str]:
+        return stops(request_type, form.ask_town, behalf=form.behalf is not None)
+
     def _check(
         self, turn: Turn, form_field: FormField, text: str | None, picked: FlowValue | None
     ) -> Checked:
@@ -271,7 +319,7 @@ class RequestFlow(StepFlow[RequestStep]):
         return check(form_field, text, turn.today, turn.kb)
 
     async def _next(self, turn: Turn, form: Form, request_type: RequestType) -> list[Outbound]:
-        order = stops(request_type, form.ask_town)
+        order = self._stops(form, request_type)
         index = order.index(form.at) + 1
         if index < len(order):
             return await self._to(turn, form, order[index])
@@ -300,10 +348,16 @@ class RequestFlow(StepFlow[RequestStep]):
             channel=key.channel,
             chat_id=key.chat_id,
             external_user_id=key.user_id,
+            filed_for=form.behalf.veteran() if form.behalf else None,
         )
         log.info(
             "request filed",
-            extra={"number": filed.number, "type": request_type.id, "station": station.id},
+            extra={
+                "number": filed.number,
+                "type": request_type.id,
+                "station": station.id,
+                "for_someone": form.behalf is not None,
+            },
         )
         turn.state.leave_flow()
         turn.outcome = "request"
@@ -317,9 +371,15 @@ class RequestFlow(StepFlow[RequestStep]):
                 category=request_type.id,
                 urgent=request_type.urgent,
             )
+        behalf = ""
+        if form.behalf is not None:
+            lang, name = turn.state.language, form.behalf.name
+            on_behalf = proxy.on_behalf(turn.messages, lang, form.behalf.kin, name)
+            behalf = turn.text("family.filed", on_behalf=on_behalf)
         return [
             turn.reply(
                 turn.text("form.filed", number=filed.number, station=shown.station(station.id)),
+                behalf,
                 staff,
                 turn.text("form.after_filing"),
                 options=[turn.option("menu.status", Status()), turn.option("menu.back", Menu())],
@@ -338,15 +398,29 @@ class RequestFlow(StepFlow[RequestStep]):
         if step == "consent":
             station = shown.station(handling_station(turn, request_type).id)
             options = [
-                self.option(turn.text("form.agree"), Command("yes")),
+                self.option(turn.text("family.agree_self"), Command("yes")),
+                self.option(turn.text("family.agree_other"), Command("proxy")),
                 self.option(turn.text("form.disagree"), Command("no")),
                 *self.navigation(turn),
             ]
-            return turn.reply(*before, turn.text("form.privacy", station=station), options=options)
+            years = f"{turn.settings.retention_years:g}"  # the retention the notice states
+            notice = (
+                turn.text("form.privacy", station=station, years=years),
+                turn.text("family.declaration"),
+            )
+            return turn.reply(*before, *notice, options=options)
         if step == "confirm":
             return self._ask_confirm(turn, form, request_type, before, shown)
+        if asked_about(form.at) and step in ("behalf", "correct"):
+            assert form.behalf is not None
+            asked = asked_about(form.at)
+            return proxy.ask(turn, form.behalf, asked, self.option, self.navigation(turn), before)
         if step == "fix":
             options = [self.option(shown.label(f), FieldPick(f.name)) for f in request_type.fields]
+            if form.behalf is not None:
+                for stop in BEHALF_STOPS:
+                    label = shown.label(proxy.question_field(turn.messages, asked_about(stop)))
+                    options.append(self.option(label, FieldPick(stop)))
             return turn.reply(
                 *before, turn.text("form.fix_which"), options=[*options, *self.navigation(turn)]
             )
@@ -364,6 +438,7 @@ class RequestFlow(StepFlow[RequestStep]):
         station = shown.station(handling_station(turn, request_type).id)
         lines = [
             turn.text("form.summary", title=shown.title(request_type)),
+            *(proxy.summary(turn, form.behalf) if form.behalf else ()),
             *shown.lines(request_type, form.answers),
             turn.text("form.handled_by", station=station),
             turn.text("form.summary_hint"),
@@ -390,6 +465,9 @@ class RequestFlow(StepFlow[RequestStep]):
             turn.text("form.progress", number=number, total=len(request_type.fields)),
             shown.words(form_field.prompt),
         ]
+        first_personal = next((f for f in request_type.fields if f.personal), None)
+        if form.behalf is not None and form_field == first_personal:
+            lines.insert(len(before), turn.text("family.own_fields"))  # "您" is the filer here
         if form.answers.get(form_field.name):
             lines.append(
                 turn.text(

@@ -1,6 +1,9 @@
 """The console's requests and bookings under /api/staff: list those of the member's stations,
 read one (masked unless revealed, the reveal audited), and move them on. Each change tells the
-user through the outbox (`bot/casework/`) and goes into the audit log."""
+user through the outbox (`bot/casework/`) and goes into the audit log.
+
+One filed for someone else carries `filed_for` (the veteran: relationship, name, ID number and
+phone, masked until the same audited reveal) apart from `filer` (who filed it and is told)."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from bot.web.params import CaseNumber, Typed
 from bot.web.staff.auth import ActingDep, Console, ConsoleDep
 from bot.web.staff.views import iso
 from storage.repositories.bookings import Visit
-from storage.repositories.requests import Filed, Requests
+from storage.repositories.requests import Filed, Requests, Veteran
 
 router = APIRouter(prefix="/api/staff", tags=["staff console"])
 
@@ -48,6 +51,7 @@ def request_row(filed: Filed, desk: Desk, lang: str) -> dict[str, Any]:
         "channel": filed.channel,
         "created_at": iso(filed.created_at),
         "updated_at": iso(filed.updated_at),
+        "for_whom": _for_whom(desk, lang, filed.filed_for),
     }
 
 
@@ -66,6 +70,8 @@ def visit_row(
         "slot": visit.place.slot,
         "created_at": iso(visit.created_at),
         "revealed": revealed,
+        "for_whom": _for_whom(desk, lang, visit.filed_for),
+        "filed_for": cases.filed_for(desk, visit.filed_for, lang, revealed),
         "visitor": None
         if shown is None
         else {"name": shown.name, "phone": shown.phone, "request": shown.request},
@@ -142,11 +148,26 @@ async def end(number: CaseNumber, body: VisitStateIn, c: ActingDep) -> dict[str,
 
 async def _detail(session: Any, c: Console, filed: Filed, *, revealed: bool) -> dict[str, Any]:
     events = await Requests(session).history(filed.id)
+    answers = cases.answers(c.desk, filed, c.lang, revealed)
     return {
         "request": request_row(filed, c.desk, c.lang),
         "revealed": revealed,
-        "answers": cases.answers(c.desk, filed, c.lang, revealed),
+        "filer": cases.filer(c.desk, filed, c.lang, revealed),
+        "filed_for": cases.filed_for(c.desk, filed.filed_for, c.lang, revealed),
+        "answers": answers,
         "history": [
             {"state": e.state, "who": e.actor, "note": e.note, "at": iso(e.at)} for e in events
         ],
     }
+
+
+def _for_whom(desk: Desk, lang: str, veteran: Veteran | None) -> str | None:
+    """代 父亲 张三 办理, for a line of a list; None for a filing of one's own."""
+    if veteran is None:
+        return None
+    return desk.text(
+        lang,
+        "staff.family.on_behalf",
+        kin=desk.text(lang, f"family.kin.{veteran.kin}"),
+        name=veteran.name,
+    )

@@ -74,7 +74,7 @@ async def test_200_confirm_at_once_10_get_places(engines: list[Engine], database
     booked = [r for r in replies if "预约成功" in r.text]
     full = [r for r in replies if "刚刚约满了" in r.text]
     assert len(booked) == PLACES and len(full) == PEOPLE - PLACES
-    numbers = {r.text.split("预约号是 ")[1].split("：")[0] for r in booked}
+    numbers = {r.text.split("预约号是 ")[1].split("，")[0] for r in booked}
     assert len(numbers) == PLACES
     # Everyone turned away is offered the next free place (that afternoon), ready to confirm.
     assert all("时间：2026年9月21日（周一） 下午" in r.text for r in full)
