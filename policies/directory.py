@@ -85,7 +85,15 @@ def _check_on_record(report: Report, station: Station, source: Source, index: in
         return
     given = [
         name
-        for name in ("address", "phone", "hours", "services", "booking_capacity")
+        for name in (
+            "address",
+            "phone",
+            "hours",
+            "services",
+            "booking_capacity",
+            "wecom_webhook",
+            "telegram_chat",
+        )
         if getattr(station, name)
     ]
     if given:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Literal
 
@@ -14,6 +15,9 @@ DateRange = Literal["any", "past", "future"]
 DEFAULT_SLOTS = ("上午", "下午")
 
 ENTRY_ID = r"^[a-z][a-z_]*\.[a-z][a-z0-9_]*$"
+# A WeCom group robot's webhook (企业微信群机器人), as the group's robot settings show it.
+WECOM_WEBHOOK = r"^https://qyapi\.weixin\.qq\.com/cgi-bin/webhook/send\?key=[A-Za-z0-9_-]{8,64}$"
+TELEGRAM_CHAT = r"^-?[0-9]{1,20}$"  # a group's chat id is negative, e.g. -1001234567890
 SLUG = r"^[a-z][a-z0-9_]*$"
 
 
@@ -99,6 +103,9 @@ class Station(Strict):
     services: list[str] = []
     booking_capacity: int = Field(0, ge=0, le=1000)  # visitors per slot; 0 takes no bookings
     slots: list[str] = Field(default_factory=lambda: list(DEFAULT_SLOTS), min_length=1)
+    # Where the station's staff hear of waiting veterans (`bot/staff/alerts/`); empty: nowhere.
+    wecom_webhook: str = ""
+    telegram_chat: str = ""
 
     @field_validator("slots", "services")
     @classmethod
@@ -107,6 +114,26 @@ class Station(Strict):
         if any(not item or len(item) > 32 for item in cleaned):
             raise ValueError("items must be 1-32 characters")
         return cleaned
+
+    @field_validator("wecom_webhook")
+    @classmethod
+    def _wecom_webhook(cls, url: str) -> str:
+        if url and not re.match(WECOM_WEBHOOK, url):
+            raise ValueError(
+                "a WeCom robot webhook is https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…; "
+                "copy it from the group's robot settings (群机器人 → webhook 地址), or leave it empty"
+            )
+        return url
+
+    @field_validator("telegram_chat")
+    @classmethod
+    def _telegram_chat(cls, chat: str) -> str:
+        if chat and not re.match(TELEGRAM_CHAT, chat):
+            raise ValueError(
+                "a Telegram chat id is a number, negative for a group (e.g. -1001234567890), "
+                "or leave it empty"
+            )
+        return chat
 
     @property
     def takes_bookings(self) -> bool:

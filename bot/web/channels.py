@@ -19,6 +19,7 @@ from bot.conversation.types import Inbound, Outbound, PushHandler
 from bot.messages import LANGUAGES, catalogue
 from bot.outbox.sender import Sender
 from bot.outbox.worker import Enqueue
+from bot.staff.alerts.answers import StaffChatHandle
 
 Step = Callable[[], Awaitable[None]]
 
@@ -60,6 +61,8 @@ class ChannelHost:
     # Signed webhook requests seen before: the server's are in the database; a host without
     # one remembers them in this process.
     first_use: FirstUse = field(default_factory=lambda: RememberedNonces(keep=REMEMBER_NONCES))
+    # Staff chats (Telegram groups where alerts go), answered once the server has started.
+    staff_chats: StaffChatHandle = field(default_factory=StaffChatHandle)
 
 
 @dataclass(frozen=True)
@@ -72,9 +75,13 @@ class ChannelMount:
 def _telegram(host: ChannelHost) -> None:
     from bot.channels.telegram.channel import TelegramChannel
     from bot.channels.telegram.client import TelegramClient
+    from bot.channels.telegram.staffchat import TelegramStaffChat, TelegramStaffSender
 
     client = TelegramClient.from_settings(host.settings, contact_label=contact_button_label())
+    client.groups = TelegramStaffChat(client, host.staff_chats)
     telegram = TelegramChannel(host.handler, host.settings, client=client)
+    staff_sender = TelegramStaffSender(client)
+    host.senders[staff_sender.channel] = staff_sender
     host.routers.append(telegram.router)
     host.senders[telegram.sender.channel] = telegram.sender
     host.on_start.append(telegram.start)

@@ -8,8 +8,10 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from bot.staff.alerts.health import failing as failing_alerts
 from bot.web.services import Services, ServicesDep
 from storage.errors import StorageUnavailable
+from storage.models.base import utcnow
 from storage.repositories.outbox import Outbox
 
 router = APIRouter(tags=["operations"])
@@ -20,22 +22,30 @@ async def healthz(services: ServicesDep) -> JSONResponse:
     """Database reachable, which knowledge base serves, and whether the last reload failed.
 
     200 while the bot can answer (status "ok", or "warning" when an edit failed validation and
-    the previous knowledge base still serves); 503 when the database is unavailable.
+    the previous knowledge base still serves, or a station's staff alerts are failing); 503
+    when the database is unavailable.
     """
+    alerts: list[dict[str, object]] = []
     try:
         async with services.database.transaction() as session:
             pending = await Outbox(session).pending()
+            kb = services.knowledge.current.kb
+            for bad in await failing_alerts(session, kb, services.settings, utcnow()):
+                alerts.append(
+                    {"channel": bad.channel, "stations": list(bad.stations), "error": bad.error}
+                )
         database = "ok"
     except StorageUnavailable as exc:
         pending, database = None, f"unavailable: {exc}"
     failed = [str(problem) for problem in services.knowledge.failed]
-    status = "unavailable" if database != "ok" else "warning" if failed else "ok"
+    status = "unavailable" if database != "ok" else "warning" if failed or alerts else "ok"
     body = {
         "status": status,
         "database": database,
         "knowledge_base": _knowledge(services),
         "reload_errors": failed,
         "outbox_pending": pending,
+        "staff_alerts_failing": alerts,
     }
     return JSONResponse(body, status_code=503 if status == "unavailable" else 200)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from bot.channels.render import utf16_length
 from bot.channels.telegram.limits import RateLimiter
@@ -45,9 +45,17 @@ MAX_INLINE_WAIT = 5.0
 _INLINE_RETRIES = 3
 
 
+class GroupUpdates(Protocol):
+    """Updates from group chats: staff chats (`staffchat.py`). True when it took the update."""
+
+    async def answer(self, update: Update) -> bool: ...
+
+
 class TelegramClient:
     """An aiogram `Bot` and a `RateLimiter`, shared by the webhook, the poller and the sender so
     that all of a process's sends count against the same limits."""
+
+    groups: GroupUpdates | None = None  # staff chats, when alerts are installed
 
     def __init__(
         self,
@@ -94,6 +102,8 @@ class TelegramClient:
         update unacknowledged, Telegram gives it again, and the engine's dedupe hands back the
         stored replies instead of running a second turn. An update given again after its
         replies went out (the offset's confirmation lost in a restart) sends nothing."""
+        if self.groups is not None and await self.groups.answer(update):
+            return
         inbound = to_inbound(update)
         query = update.callback_query
         if inbound is None:
