@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.conversation.payloads import STARS, Rate, option
 from bot.conversation.types import Outbound
 from bot.errors import ActionRefused, NotVisible
+from bot.insights.record import staff_answered
 from bot.outbox.notify import STAFF, notify, reach
 from bot.privacy.masking import mask
 from bot.staff.desk import Desk, ticket_number
@@ -135,6 +136,7 @@ async def resolve(
         ],
     )
     await _enter(session, to, "rate", ticket.id)
+    await staff_answered(session, desk.kb, ticket)  # an entry sent: the likely right answer
     await _audit(session, staff, "resolve", ticket, now, note=mask(note))
     return ticket
 

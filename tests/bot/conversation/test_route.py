@@ -61,6 +61,8 @@ async def test_answer_cites_source_and_review_date_and_offers_its_actions(chat: 
     assert [(o.label, o.payload) for o in reply.options] == [
         ("优待证申请或查询", "request:preferential_card"),
         ("预约办事", "booking"),
+        ("有帮助", "helped:preferential.card:yes"),  # the verdicts, after the next steps
+        ("没帮助", "helped:preferential.card:no"),
         ("回到主菜单", "menu"),
     ]
     follow = await chat.say("1")  # the action starts its form (town first: none is set)

@@ -1,0 +1,43 @@
+"""`vetbot insights unanswered`: the inbox's clusters from the same database, as a table or as
+the JSON the README documents; a bad date or station says what to do."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.bot.chatting import Chat
+from tests.bot.cli.running import vetbot
+
+BUS = ["老兵坐公交车要不要钱，电话13812345678", "退伍军人坐公交要钱吗", "退役军人坐公交要不要钱"]
+KEYS = {"key", "ids", "size", "new", "mark", "examples", "first_seen", "last_seen", "kinds",
+        "considered", "likely", "unhelpful", "reasons", "stations"}  # fmt: skip
+
+
+async def test_unanswered_as_json_in_the_documented_shape(tmp_path: Path, chat: Chat) -> None:
+    for text in BUS:
+        await chat.say(text)
+        await chat.say("服务站")  # answered: two misses in a row would hand over to a person
+    shown = vetbot(tmp_path, "insights", "unanswered", "--json")
+    assert shown.returncode == 0, shown.stderr
+    [bus] = json.loads(shown.stdout)
+    assert set(bus) == KEYS
+    assert bus["size"] == 3 and bus["kinds"] == {"fallback": 3} and bus["mark"] == ""
+    assert "13812345678" not in shown.stdout
+    assert any("138****5678" in example for example in bus["examples"])
+    assert {"entry_id", "title", "count", "score"} == set(bus["considered"][0])
+    assert bus["stations"] == {"county": 3}
+    later = vetbot(tmp_path, "insights", "unanswered", "--json", "--since", "2999-01-01")
+    assert json.loads(later.stdout) == []
+    table = vetbot(tmp_path, "insights", "unanswered", "--station", "tongshi")
+    assert table.returncode == 0 and "Nothing went unanswered" in table.stdout
+    listed = vetbot(tmp_path, "insights", "unanswered")
+    assert "1 cluster(s), 3 question(s)" in listed.stdout
+
+
+async def test_a_bad_date_or_station_says_how_to_write_it(tmp_path: Path, chat: Chat) -> None:
+    await chat.say("菜单")
+    bad = vetbot(tmp_path, "insights", "unanswered", "--since", "yesterday")
+    assert bad.returncode == 2 and "2026-12-01" in bad.stderr
+    unknown = vetbot(tmp_path, "insights", "unanswered", "--station", "nowhere")
+    assert unknown.returncode == 2 and "Stations: county" in unknown.stderr
