@@ -29,7 +29,10 @@ class ServiceRequest(Base):
     """
 
     __tablename__ = "requests"
-    __table_args__ = (Index("ix_requests_station_id_state", "station_id", "state"),)
+    __table_args__ = (
+        Index("ix_requests_station_id_state", "station_id", "state"),
+        Index("ix_requests_created_at", "created_at"),  # the reports (0011)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)

@@ -29,6 +29,7 @@ class Ticket(Base):
         Index("ix_tickets_status_station_id", "status", "station_id"),
         Index("ix_tickets_conversation_id_status", "conversation_id", "status"),
         Index("ix_tickets_status_deadline_at", "status", "deadline_at"),
+        Index("ix_tickets_created_at", "created_at"),  # the reports (0011)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,6 +20,7 @@ class Logged:
     payload: str | None = None
     options: list[tuple[str, str]] = field(default_factory=list)
     outcome: str | None = None
+    entry_id: str | None = None  # the knowledge-base entry a question was answered with
 
 
 class MessageLog:
@@ -63,6 +64,7 @@ class MessageLog:
                         "payload": m.payload,
                         "options": [list(option) for option in m.options],
                         "outcome": m.outcome,
+                        "entry_id": m.entry_id,
                         "created_at": m.created_at,
                     }
                     for m in messages
@@ -89,6 +91,7 @@ def logged(row: LoggedMessage) -> Logged:
         payload=row.payload,
         options=[(str(o[0]), str(o[1])) for o in row.options or []],
         outcome=row.outcome,
+        entry_id=row.entry_id,
     )
 
 

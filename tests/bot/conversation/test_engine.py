@@ -149,11 +149,12 @@ async def test_message_log_shows_picked_options_by_their_label(chat: Chat) -> No
     await chat.pick("entry:preferential.card")
     log = await chat.log()
     assert [(m.direction, m.outcome) for m in log] == [
-        ("in", None),
+        ("in", "clarify"),  # a question's row says what came of it (for the reports)
         ("out", "clarify"),
-        ("in", None),
+        ("in", "answer"),
         ("out", "answer"),
     ]
+    assert [m.entry_id for m in log] == [None, None, "preferential.card", None]
     assert log[2].text == "退役军人优待证申领" and log[2].payload == "entry:preferential.card"
     assert log[1].options[0] == ("优待证挂失补办", "entry:preferential.card_loss")
 
