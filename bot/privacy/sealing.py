@@ -7,6 +7,11 @@ deployment sets the environment variable and keeps it with its other secrets.
 
 The same secret, through HKDF under labels of their own (`DataKey.derive`), also signs the web
 chat's identity cookies and keys the hashes that stand for identities in logs and rate limits.
+
+Rotating the key (`vetbot privacy rotate-key`, bot/privacy/rotation.py): the new secret goes in
+`VETBOT_DATA_KEY` and the old one in `VETBOT_DATA_KEY_PREVIOUS`; values are then sealed under the
+new key and open under either, until the rotation has re-sealed every stored value and the old
+key is removed.
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ class PersonalDataUnreadable(VetbotError):
 class DataKey:
     """Seals and opens personal values. One per key; `data_key(settings)` caches it."""
 
-    def __init__(self, secret: bytes) -> None:
+    def __init__(self, secret: bytes, previous: tuple[DataKey, ...] = ()) -> None:
         if len(secret) < 16:
             raise ValueError("VETBOT_DATA_KEY must be at least 16 characters of random text")
         key = _derive(secret, _INFO)
@@ -51,6 +56,8 @@ class DataKey:
         self.key_id = hashlib.sha256(key).hexdigest()[:8]
         self._secret = secret
         self._purposes: dict[str, bytes] = {}
+        # Keys values may still be sealed under while a rotation runs: they open, never seal.
+        self.previous = previous
 
     def derive(self, purpose: str) -> bytes:
         """A key of its own for `purpose` ("web identity", "rate limits"…): HKDF of the same
@@ -75,6 +82,9 @@ class DataKey:
         if not is_sealed(value):
             raise PersonalDataUnreadable("the value is not sealed")
         key_id, _, body = value[len(SEALED) :].partition(":")
+        older = next((key for key in self.previous if key.key_id == key_id), None)
+        if older is not None:
+            return older.open(value)
         if key_id != self.key_id:
             raise PersonalDataUnreadable(
                 f"the value was sealed under data key {key_id}, this server has {self.key_id}; "
@@ -99,14 +109,21 @@ def is_sealed(value: object) -> bool:
 def data_key(settings: Settings) -> DataKey:
     """The key from the settings, else the development key file (made on first use)."""
     secret = settings.data_key.get_secret_value()
+    previous = settings.data_key_previous.get_secret_value()
     if secret:
-        return _key(secret.encode("utf-8"))
+        return _key(secret.encode("utf-8"), previous.encode("utf-8"))
     return _file_key(settings.data_key_file.resolve())
 
 
+def sealed_under(value: str) -> str:
+    """The id of the key a sealed value was sealed under."""
+    return value[len(SEALED) :].partition(":")[0]
+
+
 @cache
-def _key(secret: bytes) -> DataKey:
-    return DataKey(secret)
+def _key(secret: bytes, previous: bytes = b"") -> DataKey:
+    older = (DataKey(previous),) if previous and previous != secret else ()
+    return DataKey(secret, older)
 
 
 @cache

@@ -9,6 +9,7 @@ from bot.conversation.payloads import (
     Languages,
     Link,
     Menu,
+    MyData,
     NewBooking,
     Payload,
     ReadEntry,
@@ -31,6 +32,7 @@ _ITEMS: tuple[tuple[str, Payload], ...] = (
     ("menu.handoff", Handoff()),
     ("menu.town", Town()),
     ("menu.language", Languages()),
+    ("menu.mydata", MyData()),
     ("menu.link", Link()),  # last: earlier items keep their digits
 )
 MAIN_MENU = tuple((key, build(payload)) for key, payload in _ITEMS)  # as the options carry them

@@ -60,17 +60,20 @@ class Browser:
 
     identity: str
     issued: str | None = None
+    renewed: str | None = None  # a known identity's cookie signed anew after a key rotation
 
     @property
     def new(self) -> bool:
         return self.issued is not None
 
     def remember(self, request: Request, response: Response) -> None:
-        """Give a newly issued identity to the browser (a known one is left as it is)."""
-        if self.issued is not None:
+        """Give the browser a newly issued identity, or its own signed anew after a data key
+        rotation (a known one is left as it is)."""
+        cookie = self.issued or self.renewed
+        if cookie is not None:
             response.set_cookie(
                 COOKIE,
-                self.issued,
+                cookie,
                 max_age=ONE_YEAR,
                 httponly=True,
                 samesite="lax",
@@ -84,6 +87,9 @@ def browser(request: Request, services: ServicesDep) -> Browser:
     known = signer.verify(request.cookies.get(COOKIE))
     if known is not None:
         return Browser(known)
+    former = signer.verify_previous(request.cookies.get(COOKIE))
+    if former is not None:  # signed before the data key changed: the same user, signed anew
+        return Browser(former, renewed=signer.cookie_for(former))
     issued = signer.issue()
     return Browser(issued.identity, issued.cookie)
 

@@ -6,6 +6,9 @@ derived from the data key (`DataKey.derive("web identity")`). A value the server
 (forged, guessed, cut short, from before identities were signed, or signed under another data
 key) is not an identity: the caller issues a new one instead. Whoever holds the signed value
 is that web user, so it is kept out of scripts (HttpOnly) and out of logs.
+
+While the data key is rotated (`VETBOT_DATA_KEY_PREVIOUS` set), a cookie signed under the previous
+key still carries its identity (`verify_previous`), and the caller signs it anew under the new one.
 """
 
 from __future__ import annotations
@@ -32,8 +35,9 @@ class Issued:
 
 
 class Identities:
-    def __init__(self, key: bytes) -> None:
+    def __init__(self, key: bytes, previous: tuple[bytes, ...] = ()) -> None:
         self._key = key
+        self._previous = previous
 
     def issue(self) -> Issued:
         """A new identity nobody has had, and its signed cookie value."""
@@ -51,11 +55,24 @@ class Identities:
         identity, signature = match[1], match[2]
         return identity if hmac.compare_digest(signature, self._signature(identity)) else None
 
-    def _signature(self, identity: str) -> str:
-        mac = hmac.new(self._key, identity.encode("ascii"), hashlib.sha256).digest()[:16]
+    def verify_previous(self, cookie: str | None) -> str | None:
+        """The identity of a cookie signed under the previous data key (a rotation is under
+        way): the caller gives the browser `cookie_for` it, signed under the current key."""
+        match = _SHAPE.match(cookie or "")
+        if match is None:
+            return None
+        identity, signature = match[1], match[2]
+        for key in self._previous:
+            if hmac.compare_digest(signature, self._signature(identity, key)):
+                return identity
+        return None
+
+    def _signature(self, identity: str, key: bytes | None = None) -> str:
+        mac = hmac.new(key or self._key, identity.encode("ascii"), hashlib.sha256).digest()[:16]
         return base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")
 
 
 def identities(settings: Settings) -> Identities:
     """The identities of this deployment: every process with the same data key agrees."""
-    return Identities(data_key(settings).derive(PURPOSE))
+    key = data_key(settings)
+    return Identities(key.derive(PURPOSE), tuple(old.derive(PURPOSE) for old in key.previous))

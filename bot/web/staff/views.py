@@ -104,6 +104,8 @@ def audit_subject(entry: Audited, usernames: dict[int, str]) -> dict[str, Any] |
         }
     if kind == "booking":
         return {"kind": kind, "label": number or f"#{key}", "href": None}
+    if kind == "user":  # a person whose data was exported or erased: by user id only
+        return {"kind": kind, "label": f"#{key}", "href": None}
     if kind == "staff":
         known = usernames.get(int(key)) if key.isdigit() else None
         label = str(entry.detail.get("username") or known or f"#{key}")
