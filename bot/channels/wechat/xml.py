@@ -41,20 +41,27 @@ def cdata(text: str) -> str:
 
 def text_reply(*, to_user: str, from_user: str, content: str, created: int) -> str:
     """A passive text reply."""
-    return (
-        f"<xml><ToUserName>{cdata(to_user)}</ToUserName>"
-        f"<FromUserName>{cdata(from_user)}</FromUserName>"
-        f"<CreateTime>{created}</CreateTime>"
-        f"<MsgType>{cdata('text')}</MsgType>"
-        f"<Content>{cdata(content)}</Content></xml>"
+    return _message(
+        ToUserName=cdata(to_user),
+        FromUserName=cdata(from_user),
+        CreateTime=str(created),  # a number, as WeChat sends it: no CDATA
+        MsgType=cdata("text"),
+        Content=cdata(content),
     )
 
 
 def encrypted_reply(*, encrypted: str, signature: str, timestamp: str, nonce: str) -> str:
     """The envelope of a safe-mode reply."""
+    return _message(
+        Encrypt=cdata(encrypted),
+        MsgSignature=cdata(signature),
+        TimeStamp=cdata(timestamp),
+        Nonce=cdata(nonce),
+    )
+
+
+def _message(**fields: str) -> str:
+    """`<xml>` with one element per field, in order; values are already escaped."""
     return (
-        f"<xml><Encrypt>{cdata(encrypted)}</Encrypt>"
-        f"<MsgSignature>{cdata(signature)}</MsgSignature>"
-        f"<TimeStamp>{cdata(timestamp)}</TimeStamp>"
-        f"<Nonce>{cdata(nonce)}</Nonce></xml>"
+        "<xml>" + "".join(f"<{name}>{value}</{name}>" for name, value in fields.items()) + "</xml>"
     )
