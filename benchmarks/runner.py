@@ -8,7 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks import booking_bench, engine_bench, http_bench
+from benchmarks import booking_bench, engine_bench, http_bench, privacy_bench, report_bench
 from benchmarks.understand_bench import bench_real, bench_synthetic
 from bot.config import get_settings
 
@@ -27,6 +27,10 @@ def run_all(quick: bool = False, console: Console | None = None) -> dict[str, An
         figures.update(http_bench.run(quick=quick))
     with console.status("bookings: hundreds confirming one slot of 10 places…"):
         figures.update(booking_bench.run(quick=quick))
+    with console.status("reports: a year of a county's traffic, SQLite and PostgreSQL…"):
+        figures.update(report_bench.run(quick=quick))
+    with console.status("privacy: export, erase, scrub and key rotation in a year of traffic…"):
+        figures.update(privacy_bench.run(quick=quick))
     figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     table = Table(title="vetbot bench")
     table.add_column("figure")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 import policies
 from bot.calendar.hours import WorkingHours
+from policies.schema import TELEGRAM_CHAT, WECOM_WEBHOOK
 
 DEFAULT_KB_DIR = Path(policies.__file__).parent
 
@@ -45,6 +47,19 @@ class Settings(BaseSettings):
         description="Key that encrypts ID numbers at rest (any long random string, 16+ "
         "characters). Set it in production and keep it safe: without it stored ID numbers "
         "cannot be read. Unset, a development key is made in `data_key_file`.",
+    )
+    data_key_previous: SecretStr = Field(
+        SecretStr(""),
+        description="While a data key rotation runs: the key ID numbers were sealed with "
+        "before VETBOT_DATA_KEY was changed. Values sealed under it still open; new ones are "
+        "sealed under VETBOT_DATA_KEY. Remove it once `vetbot privacy rotate-key` has finished.",
+    )
+    retention_years: float = Field(
+        3.0,
+        gt=0,
+        description="Years conversations and resolved tickets are kept; a daily job then "
+        "anonymises them (the counts for reports stay). `vetbot privacy retention --dry-run` "
+        "shows what it would remove.",
     )
     data_key_file: Path = Field(
         Path("var/data.key"),
@@ -179,6 +194,45 @@ class Settings(BaseSettings):
     wechat_api_base: str = Field(
         "https://api.weixin.qq.com", description="WeChat API server (a test fake in tests)."
     )
+    alert_wecom_webhooks: dict[str, SecretStr] = Field(
+        {},
+        description="Staff alerts: WeCom group robot webhooks by station id, as JSON, e.g. "
+        '{"tongshi": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"}; outside git, '
+        "they win over `wecom_webhook` in stations.yaml. Unset: stations.yaml alone.",
+    )
+    alert_telegram_chats: dict[str, str] = Field(
+        {},
+        description="Staff alerts: Telegram staff group chat ids by station id, as JSON, e.g. "
+        '{"county": "-1001234567890"}; they win over `telegram_chat` in stations.yaml. Needs '
+        "VETBOT_TELEGRAM_TOKEN, and the bot added to the group.",
+    )
+    wecom_api_base: str = Field(
+        "https://qyapi.weixin.qq.com",
+        description="Where WeCom robot webhooks are posted (WeCom's server, or a test fake).",
+    )
+
+    @field_validator("alert_wecom_webhooks")
+    @classmethod
+    def _wecom_webhooks(cls, hooks: dict[str, SecretStr]) -> dict[str, SecretStr]:
+        for station, url in hooks.items():
+            if not re.match(WECOM_WEBHOOK, url.get_secret_value()):
+                raise ValueError(
+                    f"VETBOT_ALERT_WECOM_WEBHOOKS[{station!r}] is not a WeCom robot webhook: "
+                    "copy https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=… from the "
+                    "group's robot settings"
+                )
+        return hooks
+
+    @field_validator("alert_telegram_chats")
+    @classmethod
+    def _telegram_chats(cls, chats: dict[str, str]) -> dict[str, str]:
+        for station, chat in chats.items():
+            if not re.match(TELEGRAM_CHAT, chat):
+                raise ValueError(
+                    f"VETBOT_ALERT_TELEGRAM_CHATS[{station!r}] = {chat!r} is not a chat id: a "
+                    "number, negative for a group (e.g. -1001234567890)"
+                )
+        return chats
 
     @field_validator("work_hours")
     @classmethod

@@ -5,7 +5,10 @@ from __future__ import annotations
 import typer
 
 from bot.cli import (
+    insights_cmd,
     policies_cmd,
+    privacy_cmd,
+    report_cmd,
     requests_cmd,
     server_cmd,
     settings_cmd,
@@ -23,10 +26,13 @@ app = typer.Typer(
 )
 app.add_typer(policies_cmd.app, name="policies")
 app.add_typer(staff_cmd.app, name="staff")
+app.add_typer(privacy_cmd.app, name="privacy")
 understanding_cmd.register(app)
 server_cmd.register(app)
 requests_cmd.register(app)
 settings_cmd.register(app)
+report_cmd.register(app)
+insights_cmd.register(app)
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ import logging
 import time
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
@@ -47,6 +47,7 @@ from storage.repositories.messages import Logged, MessageLog
 
 MAX_TEXT = 2000  # characters; longer messages get a polite "please shorten it"
 MAX_ID = 128  # message ids and payloads longer than this are not from a real platform
+READ_AT_ONCE = 120  # characters: shorter questions are understood on the loop, longer in a thread
 
 log = logging.getLogger(__name__)
 
@@ -100,9 +101,11 @@ class Engine:
         knowledge = self.knowledge.current  # one knowledge base for the whole turn
         decision = None
         if inbound_problem(inbound) is None and may_need_understanding(inbound.text, self.messages):
-            # In a thread: a long letter takes a while to read and the loop serves others.
             assert inbound.text is not None
-            decision = await asyncio.to_thread(knowledge.understanding.decide, inbound.text)
+            if len(inbound.text) <= READ_AT_ONCE:  # about a millisecond: a thread costs more
+                decision = knowledge.understanding.decide(inbound.text)
+            else:  # a long letter takes a while to read, and the loop serves others meanwhile
+                decision = await asyncio.to_thread(knowledge.understanding.decide, inbound.text)
         try:
             async with self.locks.hold(inbound.key):
                 replies, outcome = await self._turn(inbound, knowledge, decision)
@@ -170,7 +173,9 @@ class Engine:
             now = utcnow()
             if turn.logged_as is not None:
                 shown = turn.logged_as
-            logged = [Logged("in", turn.for_log(shown), now, payload=inbound.payload)]
+            # The question's own row says what came of it, for the reports (bot/reports).
+            asked = Logged("in", turn.for_log(shown), now, payload=inbound.payload)
+            logged = [replace(asked, outcome=turn.outcome, entry_id=turn.entry_id)]
             logged += [
                 Logged(
                     "out",

@@ -16,11 +16,14 @@ from bot.conversation.payloads import (
     ChangeBooking,
     Destination,
     FlowOption,
+    Guide,
     Handoff,
+    Helped,
     Languages,
     Link,
     LinkAnswer,
     Menu,
+    MyData,
     NewBooking,
     Rate,
     ReadEntry,
@@ -40,7 +43,7 @@ from bot.flows import FLOWS, handoff
 from bot.flows.request.flow import types_menu
 from bot.messages import LANGUAGES
 from bot.privacy.pseudonyms import pseudonym
-from bot.skills import answers, linking, menu, status
+from bot.skills import answers, linking, menu, mydata, status
 
 log = logging.getLogger(__name__)
 
@@ -89,10 +92,14 @@ async def _go(turn: Turn, picked: Destination) -> list[Outbound] | None:
             return await FLOWS["handoff"].start(turn, picked)
         case Town():
             return await FLOWS["town"].start(turn, picked)
+        case Guide():
+            return await FLOWS["guide"].start(turn, picked)
         case Status():
             return [await status.status(turn)]
         case Rate(ticket_id, stars):
             return [await handoff.rated(turn, ticket_id, stars)]
+        case Helped():
+            return await FLOWS["feedback"].start(turn, picked)
         case Languages():
             return [_choose_language(turn)]
         case SetLanguage(language):
@@ -103,6 +110,8 @@ async def _go(turn: Turn, picked: Destination) -> list[Outbound] | None:
             return [await linking.offer(turn)]
         case LinkAnswer(allow):
             return [await linking.answer(turn, allow)]
+        case MyData():
+            return [await mydata.ask(turn)]
     assert_never(picked)
 
 

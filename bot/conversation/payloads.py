@@ -13,27 +13,35 @@
     handoff                   Handoff()                 a person, at the user's own station
     handoff:<entry id>        Handoff(entry_id)         a person for that entry's matter
     rate:<ticket id>:<1-5>    Rate(ticket_id, stars)
+    helped:<entry id>:<yes|no> Helped(entry_id, helped) the veteran's verdict on an answer
     town                      Town()                    setting the user's town
     language                  Languages()
     lang:<zh|en>              SetLanguage(language)
     link                      Link()                    a code for linking another channel
+    mydata                    MyData()                  a copy or deletion of the user's data
     link:<yes|no>             LinkAnswer(allow)         allowing the link another channel asked for
+    guide:<guide id>          Guide(guide_id)           an eligibility guide (policies/guides.yaml)
     flow:<flow>:<value>       FlowOption(flow, value)   an option a flow offered, values below
 
 Every flow with steps understands `back` and `cancel`; each has values of its own:
 
     town      <station>                  TownPick
-    request   yes, no, submit, fix, skip Command
+    request   yes, no, proxy, submit,    Command
+              fix, skip
               town:<station>             TownPick
               f:<field>                  FieldPick
               c:<choice number>          ChoicePick (from 0)
               s:<station>                StationPick
-    booking   confirm                    Command
+    booking   confirm, yes, no, proxy    Command
+              c:<choice number>          ChoicePick (from 0)
               v:<service>                ServicePick
               st:<station>               StationPick
               d:<YYYY-MM-DD>             DayPick
               sl:<slot>                  SlotPick
     handoff   none: it offers no options of its own (ratings are `rate:`)
+    guide     c:<number>                 ChoicePick (from 0): a question's answer, or the
+                                         outcome's next step (its form, filled in)
+    feedback  skip                       Command (not saying what an answer lacked)
 
 Anything else parses as `Unknown`. No menu of ours makes one, so it is a bug or a forged button,
 not an old menu: callers log it before answering as they would a stale option.
@@ -55,10 +63,10 @@ from typing import Literal, TypeVar
 from bot.conversation.types import Option
 from bot.messages import LANGUAGES, Language
 
-FlowName = Literal["town", "request", "booking", "handoff"]
-FLOW_NAMES: tuple[FlowName, ...] = ("town", "request", "booking", "handoff")
+FlowName = Literal["town", "request", "booking", "handoff", "feedback", "guide"]
+FLOW_NAMES: tuple[FlowName, ...] = ("town", "request", "booking", "handoff", "feedback", "guide")
 CommandName = Literal[
-    "back", "cancel", "yes", "no", "submit", "fix", "skip", "confirm", "resume", "keep"
+    "back", "cancel", "yes", "no", "proxy", "submit", "fix", "skip", "confirm", "resume", "keep"
 ]
 STARS = range(1, 6)
 TOKEN_PREFIX = "#"
@@ -68,9 +76,11 @@ _ANSWERS = {True: "yes", False: "no"}
 
 _COMMANDS: dict[FlowName, tuple[CommandName, ...]] = {
     "town": ("back", "cancel", "resume"),
-    "request": ("back", "cancel", "yes", "no", "submit", "fix", "skip", "resume", "keep"),
-    "booking": ("back", "cancel", "confirm", "resume"),
+    "request": ("back", "cancel", "yes", "no", "proxy", "submit", "fix", "skip", "resume", "keep"),
+    "booking": ("back", "cancel", "confirm", "resume", "yes", "no", "proxy", "keep"),
     "handoff": (),
+    "guide": ("back", "cancel", "resume"),
+    "feedback": ("cancel", "skip", "resume"),
 }
 
 
@@ -127,6 +137,14 @@ class Rate:
 
 
 @dataclass(frozen=True, slots=True)
+class Helped:
+    """有帮助 (True) or 没帮助 (False), said of the answer with entry `entry_id`."""
+
+    entry_id: str
+    helped: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Town:
     pass
 
@@ -147,10 +165,22 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class MyData:
+    """The user asks what we hold about them, for a copy or its deletion (我的数据)."""
+
+
+@dataclass(frozen=True, slots=True)
 class LinkAnswer:
     """The issuing side's answer when its link code was typed on another channel."""
 
     allow: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Guide:
+    """An eligibility guide, to run (`policies/guides.yaml`)."""
+
+    guide_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,11 +257,14 @@ Destination = (
     | Status
     | Handoff
     | Rate
+    | Helped
     | Town
     | Languages
     | SetLanguage
     | Link
     | LinkAnswer
+    | Guide
+    | MyData
 )
 Payload = Destination | FlowOption
 
@@ -245,6 +278,7 @@ _BARE: dict[str, Payload] = {
     "town": Town(),
     "language": Languages(),
     "link": Link(),
+    "mydata": MyData(),
 }
 _NAMED = TypeVar("_NAMED", bound=str)
 
@@ -273,10 +307,14 @@ def build(payload: Payload) -> str:
             return f"handoff:{entry_id}"
         case Rate(ticket_id, stars):
             return f"rate:{ticket_id}:{stars}"
+        case Helped(entry_id, helped):
+            return f"helped:{entry_id}:{_ANSWERS[helped]}"
         case SetLanguage(language):
             return f"lang:{language}"
         case LinkAnswer(allow):
             return f"link:{_ANSWERS[allow]}"
+        case Guide(guide_id):
+            return f"guide:{guide_id}"
         case FlowOption(flow, value):
             return f"flow:{flow}:{_flow_text(flow, value)}"
     return next(text for text, bare in _BARE.items() if bare == payload)
@@ -316,6 +354,8 @@ def _with_argument(kind: str, rest: str) -> Payload | None:
             return Request(rest)
         case "handoff":
             return Handoff(rest)
+        case "guide":
+            return Guide(rest)
         case "lang":
             language = _one_of(rest, LANGUAGES)
             return SetLanguage(language) if language else None
@@ -326,6 +366,10 @@ def _with_argument(kind: str, rest: str) -> Payload | None:
         case "link":
             answer = next((allow for allow, word in _ANSWERS.items() if word == rest), None)
             return None if answer is None else LinkAnswer(answer)
+        case "helped":
+            entry_id, _, said = rest.rpartition(":")
+            helped = next((yes for yes, word in _ANSWERS.items() if word == said), None)
+            return None if helped is None or not entry_id else Helped(entry_id, helped)
         case "rate":
             ticket, _, stars = rest.partition(":")
             ticket_id, count = _number(ticket), _number(stars)
@@ -354,7 +398,7 @@ def _flow_value(flow: FlowName, value: str) -> FlowValue | None:
             return TownPick(rest)
         case "request", "f":
             return FieldPick(rest)
-        case "request", "c":
+        case "request" | "booking" | "guide", "c":
             index = _number(rest)
             return ChoicePick(index) if index is not None else None
         case "request", "s":
@@ -380,7 +424,7 @@ def _flow_text(flow: FlowName, value: FlowValue) -> str:
             return f"town:{station_id}"
         case "request", FieldPick(name):
             return f"f:{name}"
-        case "request", ChoicePick(index):
+        case "request" | "booking" | "guide", ChoicePick(index):
             return f"c:{index}"
         case "request", StationPick(station_id):
             return f"s:{station_id}"

@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 
 from bot.conversation import options
-from bot.conversation.payloads import Command, FlowOption, Link, Menu, build, option
+from bot.conversation.payloads import Command, FlowOption, Link, Menu, MyData, build, option
 from bot.conversation.turn import Turn
 from bot.conversation.types import Option, Outbound
 from bot.flows import Flow, handoff, running
+from bot.insights import record as unanswered
 from bot.messages import Catalogue, command_word
 from bot.skills import actions, answers, linking
 from intents.decision import Answer, Clarify, Fallback, Intent
@@ -31,6 +32,7 @@ async def respond(turn: Turn) -> list[Outbound]:
     replies = await _respond(turn)
     if turn.outcome != "fallback":
         turn.state.fallbacks = 0
+    await unanswered.turn_ended(turn)  # the admin's inbox and answers' feedback (bot/insights)
     return replies
 
 
@@ -43,7 +45,7 @@ def may_need_understanding(text: str | None, messages: Catalogue) -> bool:
     if not text:
         return False
     word = command_word(text)
-    if not word or messages.means(text, "menu", "cancel", "link"):
+    if not word or messages.means(text, "menu", "cancel", "link", "mydata"):
         return False
     return not _NUMBER.match(word) and linking.typed_code(word) is None
 
@@ -58,6 +60,8 @@ async def _respond(turn: Turn) -> list[Outbound]:
             return [actions.cancel(turn)]
         elif turn.messages.means(text, "link"):
             payload = build(Link())
+        elif turn.messages.means(text, "mydata"):
+            payload = build(MyData())
     word = command_word(text)
     code = linking.typed_code(word) if payload is None else None
     if code is not None:  # a command like the menu words: whatever was half done is left
@@ -95,6 +99,9 @@ def _numbered(turn: Turn, number: int) -> str | Outbound | None:
         return turn.reply(turn.text("options.nothing_offered"))
     if 1 <= number <= len(offered):
         return offered[number - 1][1]
+    flow = running(turn.state.flow)
+    if flow is not None and flow.reads_number(turn, number):
+        return None  # the value the step asks for, not an option's number
     turn.outcome = "invalid_option"
     return turn.reply(
         turn.text("options.unknown_number", number=number),

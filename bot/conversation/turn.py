@@ -37,6 +37,7 @@ Outcome = Literal[
     "urgent",
     "relayed",  # passed on to the staff member in the conversation
     "rated",
+    "feedback",  # 有帮助 / 没帮助 said of an answer, and what was missing (bot/flows/feedback.py)
     "limited",  # over a rate limit (`limits.py`): said so politely, nothing done
     "intent:greet",
     "intent:help",
@@ -46,6 +47,7 @@ Outcome = Literal[
     "intent:cancel",
     "intent:thanks",
     "intent:out_of_scope",
+    "intent:guide",  # a guide started from how the question was put (policies/guides.yaml)
     "intent:unknown",  # understanding named an intent this version cannot act on
 ]
 

@@ -11,12 +11,22 @@ from bot.conversation.turn import Turn
 from bot.conversation.types import Outbound
 from bot.flows.base import Flow
 from bot.flows.booking.flow import BookingFlow
+from bot.flows.feedback import FeedbackFlow
+from bot.flows.guide.flow import GuideFlow
 from bot.flows.handoff import HandoffFlow
 from bot.flows.request.flow import RequestFlow
 from bot.flows.town import TownFlow
 
 FLOWS: dict[FlowName, Flow] = {
-    flow.name: flow for flow in (TownFlow(), RequestFlow(), BookingFlow(), HandoffFlow())
+    flow.name: flow
+    for flow in (
+        TownFlow(),
+        RequestFlow(),
+        BookingFlow(),
+        HandoffFlow(),
+        FeedbackFlow(),
+        GuideFlow(),
+    )
 }
 
 

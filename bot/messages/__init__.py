@@ -19,7 +19,20 @@ HERE = Path(__file__).parent
 
 # The lists under `words:`: what the user may type to go to the menu, cancel, agree…
 Word = Literal[
-    "menu", "cancel", "back", "link", "agree", "refuse", "confirm", "skip", "fix", "resume", "keep"
+    "menu",
+    "cancel",
+    "back",
+    "link",
+    "mydata",
+    "agree",
+    "refuse",
+    "confirm",
+    "skip",
+    "fix",
+    "resume",
+    "keep",
+    "yes_answer",
+    "no_answer",  # a yes/no question (bot/flows/guide)
 ]
 _TRIM = ".,!?;:。，！？；：、 \t\r\n"
 

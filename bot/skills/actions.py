@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import logging
 
-from bot.conversation.payloads import Menu
+from bot.conversation.payloads import Guide, Menu, option
 from bot.conversation.turn import Outcome, Turn
 from bot.conversation.types import Outbound
-from bot.flows import begin
+from bot.flows import FLOWS, begin
 from bot.flows import handoff as flows_handoff
 from bot.flows.request.flow import types_menu
 from bot.skills.menu import main_menu
 from bot.skills.status import status
 from intents.decision import Intent
+from intents.examples import GUIDE, GUIDES
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,10 @@ async def intent(turn: Turn, decision: Intent) -> Outbound:
     """Act on a conversation intent (`policies/topics.yaml`, "intents")."""
     name = decision.name
     outcome: Outcome
+    if name.startswith(GUIDE):  # a guide's `asks` matched: "我能不能安排工作"
+        first, *_ = await FLOWS["guide"].start(turn, Guide(name.removeprefix(GUIDE)))
+        turn.outcome = "intent:guide"
+        return first
     if name == "@human":
         return await handoff(turn, decision)  # it sets the outcome: "handoff" or "urgent"
     if name == "@greet":
@@ -57,6 +62,8 @@ async def intent(turn: Turn, decision: Intent) -> Outbound:
         reply, outcome = await status(turn), "intent:my_status"
     elif name == "@cancel":
         reply, outcome = cancel(turn), "intent:cancel"
+    elif name == GUIDES:
+        reply, outcome = guides_menu(turn), "intent:guide"
     elif name == "@thanks":
         back = turn.option("menu.back", Menu())
         reply, outcome = turn.reply(turn.text("thanks"), options=[back]), "intent:thanks"
@@ -67,6 +74,15 @@ async def intent(turn: Turn, decision: Intent) -> Outbound:
         reply, outcome = main_menu(turn), "intent:unknown"
     turn.outcome = outcome
     return reply
+
+
+def guides_menu(turn: Turn) -> Outbound:
+    """Every eligibility guide to pick from (payload `guide:<id>`)."""
+    options = [
+        option(g.title.en if turn.english else g.title.zh, Guide(g.id)) for g in turn.kb.guides
+    ]
+    back = turn.option("menu.back", Menu())
+    return turn.reply(turn.text("guide.choose"), options=[*options, back])
 
 
 def _declined(turn: Turn, decision: Intent) -> str:

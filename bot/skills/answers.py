@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from bot.conversation.payloads import (
     Categories,
+    Guide,
     Handoff,
+    Helped,
     Menu,
     NewBooking,
     ReadEntry,
@@ -44,16 +46,29 @@ def answer(turn: Turn, entry_id: str, also: tuple[str, ...] = ()) -> Outbound | 
     # ask for the local standard; our own county's local facts are not theirs.
     place = other_place(turn.inbound.text or "")
     elsewhere = turn.text("answer.elsewhere", place=place) if place else ""
-    options = [*_actions(turn, entry), *_related(turn, also, entry.id)]
+    options = [*_actions(turn, entry), *_related(turn, also, entry.id), *_verdicts(turn, entry)]
     return turn.reply(
         *body, elsewhere, source, options=[*options, turn.option("menu.back", Menu())]
     )
 
 
-def _actions(turn: Turn, entry: Entry) -> list[Option]:
-    """The entry's `actions` as options: a request type, booking a visit, talking to staff.
+def _verdicts(turn: Turn, entry: Entry) -> list[Option]:
+    """有帮助 / 没帮助, after the next steps so their numbers stay what they were. Not for an
+    answer given while a flow waits (a form's step, a ticket with staff): saying so would
+    leave the flow."""
+    if turn.state.flow is not None:
+        return []
+    return [
+        turn.option("feedback.helpful", Helped(entry.id, True)),
+        turn.option("feedback.not_helpful", Helped(entry.id, False)),
+    ]
 
-    The loader allows only these three (`policies/entries.py`), written as their payloads."""
+
+def _actions(turn: Turn, entry: Entry) -> list[Option]:
+    """The entry's `actions` as options: a request type, booking a visit, talking to staff,
+    its eligibility guide ("看看我符不符合条件").
+
+    The loader allows only these four (`policies/entries.py`), written as their payloads."""
     options = []
     for action in entry.actions:
         match parse(action):
@@ -66,6 +81,8 @@ def _actions(turn: Turn, entry: Entry) -> list[Option]:
                 options.append(turn.option("menu.booking", NewBooking()))
             case Handoff():  # the entry says which queue: its category and level
                 options.append(turn.option("menu.handoff", Handoff(entry.id)))
+            case Guide(guide_id) if turn.kb.guide(guide_id) is not None:
+                options.append(turn.option("guide.offer", Guide(guide_id)))
     return options
 
 

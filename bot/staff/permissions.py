@@ -38,3 +38,27 @@ def may_take_over(staff: StaffAccount) -> bool:
 
 def may_read_audit(staff: StaffAccount) -> bool:
     return staff.role in ("station_head", "admin")
+
+
+def may_see_kb(staff: StaffAccount) -> bool:
+    """The knowledge-base page: admins edit; station heads read their stations' figures."""
+    return staff.role in ("station_head", "admin")
+
+
+def may_edit_kb(staff: StaffAccount) -> bool:
+    return staff.role == "admin"
+
+
+def may_see_unanswered(staff: StaffAccount) -> bool:
+    """The unanswered inbox: admins act on it; station heads read their stations' clusters."""
+    return may_see_kb(staff)
+
+
+def may_see_reports(staff: StaffAccount) -> bool:
+    """The bureau's reports: admins for every station, station heads for their own."""
+    return staff.role in ("station_head", "admin")
+
+
+def may_manage_privacy(staff: StaffAccount) -> bool:
+    """Export or erase a person's data (个人信息保护法): the county bureau's admins only."""
+    return staff.role == "admin"

@@ -2,7 +2,7 @@
 
 Start-up order: open the database, migrate it when `auto_migrate`, load the knowledge base
 (refusing to start without a valid one), build the engine and the outbox worker, start the
-background tasks (file watcher, outbox, pruning, reminders, escalation), then the
+background tasks (file watcher, outbox, pruning, reminders, escalation, staff alerts), then the
 channels. Shut-down runs the same in reverse.
 """
 
@@ -26,9 +26,12 @@ from bot.conversation.types import ConversationKey, Outbound
 from bot.errors import TryAgainLater
 from bot.observe.metrics import Metrics
 from bot.outbox.worker import OutboxWorker
-from bot.privacy import pseudonyms
+from bot.privacy import pseudonyms, retention
 from bot.privacy.sealing import data_key
 from bot.staff import escalation
+from bot.staff.alerts import scan as alerts
+from bot.staff.alerts.answers import StaffAnswers
+from bot.staff.alerts.wecom import WeComSender
 from bot.staff.desk import Desk
 from bot.staff.escalation import Clock
 from bot.web.channels import ChannelHost, EngineHandle
@@ -101,6 +104,10 @@ class Runtime:
         pseudonyms.use_key(data_key(self.settings).derive("log pseudonyms"))
         metrics = Metrics()
         engine = Engine(database, knowledge, self.settings, metrics=metrics)
+        wecom = WeComSender(self.settings, lambda: knowledge.current.kb)  # staff alerts
+        host.senders.setdefault(wecom.channel, wecom)
+        host.on_stop.append(wecom.close)
+        host.staff_chats.bind(StaffAnswers(database, knowledge, self.settings, self.clock))
         self._outbox = OutboxWorker(database, host.senders)
         self.handle.bind(engine)
         return Services(self.settings, database, knowledge, engine, metrics, self._outbox)
@@ -111,12 +118,14 @@ class Runtime:
             background.start("kb-watch", knowledge.watch(stop))
         background.start("outbox", services.outbox.run(stop))
         background.start("prune", _prune(database, stop))
+        background.start("retention", retention.run(database, self.settings, stop))
         background.start("reminders", Reminders(database, knowledge).run(stop))
 
         def desk() -> Desk:  # of the knowledge base serving now, reloaded or not
             return Desk.of(knowledge.current.kb, self.settings)
 
         background.start("escalation", escalation.run(database, desk, stop, self.clock))
+        background.start("alerts", alerts.run(database, desk, stop, self.clock))
 
 
 class Background:

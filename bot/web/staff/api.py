@@ -19,7 +19,17 @@ from bot.errors import ActionRefused
 from bot.staff import accounts
 from bot.staff import canned as canned_replies
 from bot.staff import tickets as work
-from bot.staff.permissions import may_read_audit, sees, visible_stations
+from bot.staff.alerts import codes as alert_codes
+from bot.staff.alerts import health as alert_health
+from bot.staff.permissions import (
+    may_manage_privacy,
+    may_read_audit,
+    may_see_kb,
+    may_see_reports,
+    may_see_unanswered,
+    sees,
+    visible_stations,
+)
 from bot.web.params import RowId, Typed
 from bot.web.services import ServicesDep
 from bot.web.staff.auth import (
@@ -108,6 +118,10 @@ async def me(c: ConsoleDep) -> dict[str, Any]:
         "station": c.desk.station_name(c.lang, s.station_id),
         "csrf": c.csrf,
         "audit": may_read_audit(s),
+        "kb": may_see_kb(s),
+        "reports": may_see_reports(s),
+        "unanswered": may_see_unanswered(s),
+        "privacy": may_manage_privacy(s),
     }
 
 
@@ -296,3 +310,18 @@ async def _detail(session: Any, c: Console, found: Ticket, *, revealed: bool) ->
             session, c, [v for v in visits if sees_it(v.place.station_id)], revealed=revealed
         ),
     }
+
+
+@router.get("/alerts")
+async def alerts(c: ConsoleDep) -> dict[str, Any]:
+    """Staff alerts: when this member linked their Telegram, and failing alert destinations."""
+    async with c.services.database.transaction() as session:
+        return await alert_health.overview(session, c.desk, c.staff, c.lang, c.now)
+
+
+@router.post("/alerts/telegram-code")
+async def telegram_code(c: ActingDep) -> dict[str, Any]:
+    """A one-time code to send as `/link CODE` in the station's Telegram staff chat."""
+    issued = await alert_codes.issue(c.services.database, c.desk.settings, c.staff, c.now)
+    minutes = int(alert_codes.LASTS.total_seconds() // 60)
+    return {"code": issued.code, "expires_at": iso(issued.expires_at), "minutes": minutes}

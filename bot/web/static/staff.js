@@ -130,11 +130,33 @@
       el("a", { href: "/staff", class: "brand" }, T("nav.queue")),
       el("a", { href: "/staff/ratings" }, T("nav.ratings")),
       me.audit ? el("a", { href: "/staff/audit" }, T("nav.audit")) : null,
+      me.kb ? el("a", { href: "/staff/admin/kb" }, T("nav.kb")) : null,
+      me.reports ? el("a", { href: "/staff/admin/reports" }, T("nav.reports")) : null,
+      me.unanswered ? el("a", { href: "/staff/admin/unanswered" }, T("nav.unanswered")) : null,
+      me.privacy ? el("a", { href: "/staff/admin/privacy" }, T("nav.privacy")) : null,
       el("span", { class: "who" }, `${me.name} · ${T("role." + me.role)} · ${me.station}`),
       el("button", { type: "button", class: "link", onclick: switchLanguage }, T("nav.language")),
       el("button", { type: "button", class: "link", id: "logout", onclick: logout }, T("nav.logout")),
       ].filter(Boolean),
     );
+  }
+
+  // Staff alerts: a banner while a station's robot or staff chat fails, and the member's
+  // one-time code to link their Telegram account (typed as /link CODE in the staff chat).
+  async function alertsBar() {
+    const state = await api("/api/staff/alerts");
+    document.getElementById("alerts-failing")?.remove();
+    if (state.failing.length) {
+      const targets = state.failing.map((f) => `${T("alerts." + f.channel.replace("telegram_staff", "telegram"))}（${f.stations.join("、")}）`);
+      top.after(el("div", { id: "alerts-failing", class: "flash", role: "alert" }, T("alerts.failing", { targets: targets.join("；") })));
+    }
+    if (!state.telegram || document.getElementById("link-telegram")) return;
+    const shown = el("span", { id: "telegram-code" }, state.telegram_linked ? T("alerts.linked", { when: state.telegram_linked.slice(0, 10) }) : "");
+    const ask = async () => {
+      const issued = await api("/api/staff/alerts/telegram-code", {}).catch((error) => flash(error.message));
+      if (issued) shown.textContent = T("alerts.link_code", { code: issued.code, minutes: issued.minutes });
+    };
+    top.append(el("button", { type: "button", class: "link", id: "link-telegram", onclick: ask }, T("alerts.link_telegram")), shown);
   }
 
   function switchLanguage() {
@@ -238,6 +260,7 @@
         el("span", { class: "badge" }, T("state." + r.state)),
         el("span", { class: "station" }, r.station),
         el("span", { class: "summary" }, r.title),
+        r.for_whom ? el("span", { class: "badge behalf" }, r.for_whom) : null,
         el("span", { class: "waited" }, localTime(r.created_at)),
       ),
     );
@@ -250,7 +273,7 @@
     const list = el("ul", { class: "queue" });
     for (const v of rows) {
       const revealed = revealedVisitors.get(v.number);
-      list.append(visitItem(revealed ? { ...v, visitor: revealed, revealed: true } : v, true));
+      list.append(visitItem(revealed ? { ...v, visitor: revealed.visitor, filed_for: revealed.filed_for, revealed: true } : v, true));
     }
     if (!rows.length) list.append(el("li", { class: "empty" }, T("queue.empty")));
     return list;
@@ -259,7 +282,7 @@
   function revealVisitor(number) {
     api(`/api/staff/bookings/${encodeURIComponent(number)}/reveal`, {}).then(
       (row) => {
-        revealedVisitors.set(number, row.visitor);
+        revealedVisitors.set(number, { visitor: row.visitor, filed_for: row.filed_for });
         showQueue();
       },
       (error) => flash(error.message),
@@ -268,16 +291,29 @@
 
   function visitor(v, actionable) {
     const who = v.visitor;
-    if (!who) return el("span", { class: "visitor" }, T("booking.no_visitor"));
+    if (!who && !v.filed_for) return el("span", { class: "visitor" }, T("booking.no_visitor"));
     const reveal =
-      actionable && who.phone && !v.revealed
+      actionable && ((who && who.phone) || v.filed_for) && !v.revealed
         ? el("button", { type: "button", class: "link", "data-action": "reveal", onclick: () => revealVisitor(v.number) }, T("booking.reveal"))
         : null;
+    // Booked for someone else: the veteran apart from the filer, their phone to call them.
+    const forWhom = v.filed_for
+      ? el(
+          "span",
+          { class: "filed-for" },
+          el("span", { class: "badge behalf" }, T("family.badge")),
+          " ",
+          `${v.for_whom} · ${T("family.relationship")}${v.filed_for.relationship} · ${T("family.id_number")} ${v.filed_for.id_number} · `,
+          v.revealed ? el("a", { href: `tel:${v.filed_for.phone}` }, v.filed_for.phone) : v.filed_for.phone,
+          " ",
+        )
+      : null;
     return el(
       "span",
       { class: "visitor" },
-      T("booking.visitor", { who: [who.name, who.phone].filter(Boolean).join(" · ") }),
-      T("booking.from_request", { number: who.request }),
+      forWhom,
+      who ? T("booking.visitor", { who: [who.name, who.phone].filter(Boolean).join(" · ") }) : null,
+      who ? T("booking.from_request", { number: who.request }) : null,
       reveal ? " " : null,
       reveal,
     );
@@ -324,6 +360,35 @@
     await renderRequest(await api(`/api/staff/requests/${encodeURIComponent(SUBJECT)}`));
   }
 
+  // A request filed for someone else: the veteran it is for apart from its filer (who is told of
+  // progress). Staff phone the veteran to check they agreed: the number after the audited reveal.
+  function filedFor(data) {
+    const v = data.filed_for;
+    if (!v) return null;
+    const call = data.revealed ? el("a", { href: `tel:${v.phone}`, id: "call-veteran" }, v.phone) : null;
+    const filer = data.filer;
+    return el(
+      "section",
+      { class: "conversation filed-for", id: "filed-for" },
+      el("h2", {}, T("family.filed_for"), " ", el("span", { class: "badge behalf" }, v.on_behalf)),
+      el(
+        "dl",
+        { class: "answers" },
+        [
+          [T("family.relationship"), v.relationship],
+          [T("family.name"), v.name],
+          [T("family.id_number"), v.id_number],
+          [T("family.phone"), v.phone],
+          [T("family.consented_at"), localTime(v.consented_at)],
+        ].map(([label, value]) => [el("dt", {}, label), el("dd", {}, value)]),
+      ),
+      el("p", { class: "masking" }, data.revealed ? T("family.call") : T("family.call_reveal"), call ? [" ", call] : null),
+      el("h2", {}, T("family.filer")),
+      el("p", { class: "filer", id: "filer" }, [filer.name, filer.phone, T("ticket.channel", { channel: filer.channel })].filter(Boolean).join(" · ")),
+      el("p", { class: "masking" }, T("family.filer_hint")),
+    );
+  }
+
   async function renderRequest(data) {
     const r = data.request;
     const note = el("input", { id: "request-note", maxlength: 1000, placeholder: T("request.note_placeholder") });
@@ -343,6 +408,7 @@
       NEXT[r.state].length
         ? el("section", { class: "actions" }, el("form", { class: "resolve", onsubmit: (event) => event.preventDefault() }, note, ...NEXT[r.state].map((state) => el("button", { type: "button", id: `to-${state}`, onclick: () => move(state) }, T("request." + state)))))
         : null,
+      filedFor(data),
       el(
         "section",
         { class: "conversation" },
@@ -637,6 +703,7 @@
     }
     try {
       header(await api("/api/staff/me"));
+      alertsBar().catch((error) => flash(error.message));
       await PAGES[PAGE]();
     } catch (error) {
       flash(error.message);
