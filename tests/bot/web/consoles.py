@@ -3,6 +3,7 @@ accounts in its database, and a logged-in member's client."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,7 +13,7 @@ from bot.config import Settings
 from bot.web.app import create_app
 from storage.database import Database
 from tests.bot.staff.staffing import MONDAY_10, PASSWORD, Clock, add_staff
-from tests.bot.web.servers import serving
+from tests.bot.web.servers import ServerProcess, serving
 
 __all__ = ["MONDAY_10", "PASSWORD", "Clock", "Member", "add_staff", "console_server"]
 
@@ -51,3 +52,20 @@ class Member:
 
     async def close(self) -> None:
         await self.client.aclose()
+
+
+def with_staff(
+    server: ServerProcess, username: str, station: str, role: str = "staff"
+) -> ServerProcess:
+    """`server` with a staff account added to its database from outside, as `vetbot staff add`
+    would (call it before the `browser` fixture: it runs an event loop of its own)."""
+
+    async def add() -> None:
+        database = Database(server.env["VETBOT_DATABASE_URL"])
+        try:
+            await add_staff(database, username, station, role)
+        finally:
+            await database.dispose()
+
+    asyncio.run(add())
+    return server

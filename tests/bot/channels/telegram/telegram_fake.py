@@ -15,6 +15,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.loopback import Loopback
+
 TOKEN = "123456:TEST-fake-token"
 BOT_ID = 123456
 # Fields aiogram sends JSON-encoded inside the form.
@@ -47,23 +49,17 @@ class FakeTelegram:
         self._message_ids = itertools.count(1)
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._arrived = asyncio.Event()
-        self._runner: web.AppRunner | None = None
+        self._loopback = Loopback()
 
     # --- running -----------------------------------------------------------------------------
 
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._dispatch)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.05)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self.base_url = f"http://127.0.0.1:{port}"
+        self.base_url = await self._loopback.serve(app)
 
     async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await self._loopback.stop()
 
     # --- what users do -----------------------------------------------------------------------
 

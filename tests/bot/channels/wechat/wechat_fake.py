@@ -10,6 +10,8 @@ from typing import Any
 from aiohttp import web
 from pydantic import SecretStr
 
+from tests.loopback import Loopback
+
 APP_ID = "wx2c2769f8efd9abc2"
 APP_SECRET = "fake-app-secret"
 
@@ -26,21 +28,16 @@ class FakeWeChat:
     def __post_init__(self) -> None:
         self._serial = itertools.count(1)
         self._current: str | None = None
-        self._runner: web.AppRunner | None = None
+        self._loopback = Loopback()
 
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/cgi-bin/stable_token", self._stable_token)
         app.router.add_post("/cgi-bin/message/custom/send", self._send)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.05)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.base_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        self.base_url = await self._loopback.serve(app)
 
     async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await self._loopback.stop()
 
     def account(self) -> dict[str, Any]:
         """The settings of an Official Account that this server is the API of."""

@@ -9,6 +9,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.loopback import Loopback
+
 KEY = "0a1b2c3d-robot-key-for-tests"
 OTHER_KEY = "9f8e7d6c-other-robot-for-tests"
 
@@ -26,20 +28,15 @@ class FakeWeComRobots:
     base_url: str = ""
 
     def __post_init__(self) -> None:
-        self._runner: web.AppRunner | None = None
+        self._loopback = Loopback()
 
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/cgi-bin/webhook/send", self._send)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.05)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.base_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        self.base_url = await self._loopback.serve(app)
 
     async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await self._loopback.stop()
 
     def texts(self, key: str = KEY) -> list[str]:
         return [body["text"]["content"] for k, body in self.posts if k == key]

@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 from storage.database import Database
 from storage.repositories.audit import AuditLog
 from tests.bot.web.browser import PHONE
-from tests.bot.web.consoles import PASSWORD, add_staff
+from tests.bot.web.consoles import PASSWORD, with_staff
 from tests.bot.web.servers import ServerProcess
 
 QUESTIONS = ["当兵回来的那个卡去哪申请", "当兵回来的那个卡在哪申请", "当兵回来的那个卡去哪申请呀"]
@@ -39,16 +39,7 @@ def commented(policies: Path) -> Path:
 
 @pytest.fixture
 def server(commented: Path, chat_server: ServerProcess) -> ServerProcess:
-    asyncio.run(_admin(chat_server.env["VETBOT_DATABASE_URL"]))
-    return chat_server
-
-
-async def _admin(url: str) -> None:
-    database = Database(url)
-    try:
-        await add_staff(database, "admin", "county", "admin")
-    finally:
-        await database.dispose()
+    return with_staff(chat_server, "admin", "county", "admin")
 
 
 async def _audited(url: str) -> list[tuple[str, str, str | None]]:

@@ -5,30 +5,18 @@ resolves; the veteran rates the help; the rating shows for the station."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from playwright.sync_api import Browser, expect
 
-from storage.database import Database
 from tests.bot.web.browser import PHONE
-from tests.bot.web.consoles import PASSWORD, add_staff
+from tests.bot.web.consoles import PASSWORD, with_staff
 from tests.bot.web.servers import ServerProcess
 
 
 @pytest.fixture
 def server(chat_server: ServerProcess) -> ServerProcess:
     """The chat server with one staff member at the county centre."""
-    asyncio.run(_staff(chat_server.env["VETBOT_DATABASE_URL"]))
-    return chat_server
-
-
-async def _staff(url: str) -> None:
-    database = Database(url)
-    try:
-        await add_staff(database, "li", "county")
-    finally:
-        await database.dispose()
+    return with_staff(chat_server, "li", "county")
 
 
 # `server` before `browser`: it runs an event loop of its own (tests/bot/web/browser.py).

@@ -4,13 +4,11 @@ apart from the filer, masked, and after the audited reveal the number to phone t
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from storage.database import Database
 from tests.bot.flows.dated import ID_NUMBER, PHONE
 from tests.bot.flows.request.behalf import (
     FOR_FATHER,
@@ -20,7 +18,7 @@ from tests.bot.flows.request.behalf import (
     VETERAN_PHONE,
 )
 from tests.bot.web.browser import PHONE as PHONE_SCREEN
-from tests.bot.web.consoles import PASSWORD, add_staff
+from tests.bot.web.consoles import PASSWORD, with_staff
 from tests.bot.web.servers import ServerProcess
 
 # Typed into the chat, each with a piece of the reply it brings: the menu's 2 (提交申请), the
@@ -46,16 +44,7 @@ TYPED = [
 
 @pytest.fixture
 def server(chat_server: ServerProcess) -> ServerProcess:
-    asyncio.run(_staff(chat_server.env["VETBOT_DATABASE_URL"]))
-    return chat_server
-
-
-async def _staff(url: str) -> None:
-    database = Database(url)
-    try:
-        await add_staff(database, "li", "tongshi")
-    finally:
-        await database.dispose()
+    return with_staff(chat_server, "li", "tongshi")
 
 
 def file_for_father(page: Page, url: str) -> None:

@@ -5,14 +5,11 @@ entries considered and 没帮助's reason, and marks it "not ours", which hides 
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from storage.database import Database
 from tests.bot.web.browser import PHONE
-from tests.bot.web.consoles import PASSWORD, add_staff
+from tests.bot.web.consoles import PASSWORD, with_staff
 from tests.bot.web.servers import ServerProcess
 
 BUS = ["退役军人坐公交要不要钱", "退伍军人坐公交要钱吗", "老兵坐公交车要不要钱，电话13812345678"]
@@ -20,16 +17,7 @@ BUS = ["退役军人坐公交要不要钱", "退伍军人坐公交要钱吗", "�
 
 @pytest.fixture
 def server(chat_server: ServerProcess) -> ServerProcess:
-    asyncio.run(_staff(chat_server.env["VETBOT_DATABASE_URL"]))
-    return chat_server
-
-
-async def _staff(url: str) -> None:
-    database = Database(url)
-    try:
-        await add_staff(database, "root", "county", "admin")
-    finally:
-        await database.dispose()
+    return with_staff(chat_server, "root", "county", "admin")
 
 
 def _say(page: Page, text: str, expected: str) -> None:
