@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bot.cli.running import with_database
+from bot.cli.running import known_station, with_database
 from bot.cli.understanding_cmd import _knowledge
 from bot.insights import inbox
 from bot.staff.routing import subtree
@@ -59,10 +59,7 @@ def unanswered(
     knowledge = _knowledge(None)
     stations = None
     if station:
-        if knowledge.kb.station(station) is None:
-            known = ", ".join(s.id for s in knowledge.kb.stations)
-            err.print(f"[red]No station {station!r}.[/red] Stations: {known}.")
-            raise typer.Exit(2)
+        known_station(knowledge.kb, station)
         stations = subtree(knowledge.kb, station)
 
     async def run(database: Database) -> list[inbox.Cluster]:

@@ -17,7 +17,7 @@ from rich.table import Table
 from bot.calendar.workdays import today_in_county
 from bot.casework.bookings import end_booking
 from bot.casework.requests import STATES, change_request_state
-from bot.cli.running import with_database
+from bot.cli.running import known_station, with_database
 from bot.config import get_settings
 from bot.flows.booking.words import day_label, slot_label
 from bot.flows.request.shown import Shown
@@ -67,7 +67,7 @@ def list_requests(
         raise typer.Exit(2)
 
     async def run(database: Database, kb: KnowledgeBase) -> None:
-        _known_station(kb, station)
+        known_station(kb, station)
         async with database.transaction() as session:
             filed = await Requests(session).queue([station], states)
         hidden = [s for s in STATES if s not in states]
@@ -124,7 +124,7 @@ def list_bookings(
     phone (masked) of their newest request, as the booking form asks for neither."""
 
     async def run(database: Database, kb: KnowledgeBase) -> None:
-        _known_station(kb, station)
+        known_station(kb, station)
         today = today_in_county()
         async with database.transaction() as session:
             visits = await Bookings(session).at_station(
@@ -175,13 +175,6 @@ def _visitor(visitor: Visitor | None) -> str:
     masked = visitor.masked()
     who = " · ".join(part for part in (masked.name, masked.phone) if part)
     return f"{who} (request {masked.request})"
-
-
-def _known_station(kb: KnowledgeBase, station: str) -> None:
-    if kb.station(station) is None:
-        known = ", ".join(s.id for s in kb.stations)
-        err.print(f"[red]No station '{station}' in stations.yaml.[/red] Known: {known}")
-        raise typer.Exit(2)
 
 
 def _run(work: Callable[[Database, KnowledgeBase], Awaitable[T]]) -> T:

@@ -1,6 +1,7 @@
-"""The one way a command does work on the database: open it (migrating first when
-`auto_migrate`), run the work, close it, and turn an unreachable database into a clear
-message and exit status 1 instead of a traceback."""
+"""What every command shares: the one way to do work on the database (open it, migrating
+first when `auto_migrate`, run the work, close it, and turn an unreachable database into a
+clear message and exit status 1 instead of a traceback), and the check of a station id typed
+on the command line."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import typer
 from rich.console import Console
 
 from bot.config import Settings, get_settings
+from policies.loader import KnowledgeBase
 from storage import migrate
 from storage.database import Database
 from storage.errors import StorageUnavailable
@@ -44,3 +46,11 @@ def with_database(
     except StorageUnavailable as exc:
         err.print(f"[red]The database is unavailable:[/red] {exc}\nCheck VETBOT_DATABASE_URL.")
         raise typer.Exit(1) from exc
+
+
+def known_station(kb: KnowledgeBase, station_id: str) -> None:
+    """Exit with status 2, listing the stations on record, unless `station_id` is one."""
+    if kb.station(station_id) is None:
+        known = ", ".join(s.id for s in kb.stations)
+        err.print(f"[red]No station '{station_id}' in stations.yaml.[/red] Known: {known}")
+        raise typer.Exit(2)

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.exc import IntegrityError
 
-from bot.cli.running import with_database
+from bot.cli.running import known_station, with_database
 from bot.config import Settings, get_settings
 from bot.staff.accounts import MIN_PASSWORD, check_role, check_username, hash_password
 from bot.staff.passwords import weak_password
@@ -58,10 +58,7 @@ def _station(settings: Settings, station_id: str) -> None:
     except PolicyValidationError as exc:
         err.print("[red]The policies do not validate; run `vetbot policies check`.[/red]")
         raise typer.Exit(1) from exc
-    if kb.station(station_id) is None:
-        known = ", ".join(s.id for s in kb.stations)
-        err.print(f"[red]No station '{station_id}' in stations.yaml.[/red] Known: {known}")
-        raise typer.Exit(2)
+    known_station(kb, station_id)
 
 
 @app.command("add")

@@ -40,4 +40,5 @@ async def test_a_bad_date_or_station_says_how_to_write_it(tmp_path: Path, chat: 
     bad = vetbot(tmp_path, "insights", "unanswered", "--since", "yesterday")
     assert bad.returncode == 2 and "2026-12-01" in bad.stderr
     unknown = vetbot(tmp_path, "insights", "unanswered", "--station", "nowhere")
-    assert unknown.returncode == 2 and "Stations: county" in unknown.stderr
+    assert unknown.returncode == 2 and "No station 'nowhere'" in unknown.stderr
+    assert "Known: county" in unknown.stderr
