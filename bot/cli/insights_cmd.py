@@ -14,8 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bot.cli.running import known_station, with_database
-from bot.cli.understanding_cmd import _knowledge
+from bot.cli.running import known_station, load_knowledge, with_database
 from bot.insights import inbox
 from bot.staff.routing import subtree
 from storage.database import Database
@@ -56,7 +55,7 @@ def unanswered(
         except ValueError as exc:
             err.print(f"[red]--since {since!r} is not a date;[/red] write it as 2026-12-01.")
             raise typer.Exit(2) from exc
-    knowledge = _knowledge(None)
+    knowledge = load_knowledge()
     stations = None
     if station:
         known_station(knowledge.kb, station)

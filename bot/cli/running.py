@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 import typer
 from rich.console import Console
 
 from bot.config import Settings, get_settings
+from bot.conversation.knowledge import Knowledge
+from policies.errors import PolicyValidationError
 from policies.loader import KnowledgeBase
 from storage import migrate
 from storage.database import Database
@@ -54,3 +57,19 @@ def known_station(kb: KnowledgeBase, station_id: str) -> None:
         known = ", ".join(s.id for s in kb.stations)
         err.print(f"[red]No station '{station_id}' in stations.yaml.[/red] Known: {known}")
         raise typer.Exit(2)
+
+
+def load_knowledge(folder: Path | None = None) -> Knowledge:
+    """The knowledge base and its understanding, built from `folder` (the configured one by
+    default), with a spinner; invalid YAML lists its problems and exits with status 1."""
+    root = folder or get_settings().policies_dir
+    try:
+        with err.status("loading the knowledge base… 正在加载知识库…"):
+            return Knowledge.build(root)
+    except PolicyValidationError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        err.print(
+            "[red]The knowledge base has errors;[/red] run `vetbot policies check` and fix them."
+        )
+        raise typer.Exit(1) from exc

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -14,32 +13,15 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.channels.console import render
-from bot.config import Settings, get_settings
-from bot.conversation.knowledge import Knowledge
-from bot.conversation.types import ConversationKey, Inbound, Outbound
+from bot.cli.running import load_knowledge
+from bot.config import get_settings
+from bot.conversation.preview import replies_to, why
 from intents.decision import Answer, Clarify, Decision, Intent
 from intents.evaluate import OUTCOMES, Report, evaluate, label, load_cases
 from intents.understand import Explanation
-from policies.errors import PolicyValidationError
-from storage import migrate
-from storage.database import Database
 
 out = Console()
 err = Console(stderr=True)
-
-
-def _knowledge(folder: Path | None) -> Knowledge:
-    root = folder or get_settings().policies_dir
-    try:
-        with err.status("loading the knowledge base… 正在加载知识库…"):
-            return Knowledge.build(root)
-    except PolicyValidationError as exc:
-        for problem in exc.problems:
-            typer.echo(str(problem), err=True)
-        err.print(
-            "[red]The knowledge base has errors;[/red] run `vetbot policies check` and fix them."
-        )
-        raise typer.Exit(1) from exc
 
 
 def as_json(question: str, decision: Decision) -> dict[str, object]:
@@ -58,43 +40,6 @@ def as_json(question: str, decision: Decision) -> dict[str, object]:
         "options": options,
         "score": round(decision.score, 4),
     }
-
-
-async def user_replies(settings: Settings, knowledge: Knowledge, question: str) -> list[Outbound]:
-    """The replies a new user would get to `question`: the real engine, on a throwaway
-    database, so what is printed is exactly what a chat shows (wording, sources, options)."""
-    from bot.conversation.engine import Engine
-    from bot.conversation.knowledge import KnowledgeStore
-
-    with tempfile.TemporaryDirectory(prefix="vetbot-ask-") as folder:
-        database = Database(f"sqlite:///{folder}/ask.db")
-        try:
-            await migrate.upgrade(database)
-            engine = Engine(database, KnowledgeStore(settings.policies_dir, knowledge), settings)
-            key = ConversationKey("cli", "ask", "ask")
-            return await engine.handle(Inbound(key, "ask-1", text=question))
-        finally:
-            await database.dispose()
-
-
-def _why(explanation: Explanation) -> list[str]:
-    """What the question is about and why it was declined: the lines before the scores."""
-    decision = explanation.decision
-    lines = []
-    if explanation.romanised:
-        lines.append(f"romanised: {explanation.romanised}")
-    if explanation.terms:
-        head = f"   head: {explanation.head}" if explanation.head else ""
-        lines.append(f"key terms: {' · '.join(explanation.terms)}{head}")
-    unexplained = getattr(decision, "unexplained", ())
-    if unexplained:
-        lines.append(f"unexplained by any entry: {' · '.join(unexplained)}")
-    office = getattr(decision, "office", None)
-    if office is not None:
-        lines.append(f"office: {office.zh} / {office.en}")
-    for reason, (score, cues) in explanation.safety.items():
-        lines.append(f"safety: {reason} {score:.1f} ({', '.join(cues[:4])})")
-    return lines
 
 
 def _explain_table(explanation: Explanation) -> Table:
@@ -140,7 +85,7 @@ def register(app: typer.Typer) -> None:
         policies: Annotated[Path | None, typer.Option(help="Policies folder to use.")] = None,
     ) -> None:
         """What the bot would answer. 机器人会怎样回答。"""
-        knowledge = _knowledge(policies)
+        knowledge = load_knowledge(policies)
         understanding = knowledge.understanding
         if jsonl:
             for line in sys.stdin:
@@ -157,12 +102,12 @@ def register(app: typer.Typer) -> None:
         settings = get_settings().model_copy(
             update={"policies_dir": policies or get_settings().policies_dir}
         )
-        for reply in asyncio.run(user_replies(settings, knowledge, question)):
+        for reply in asyncio.run(replies_to(settings, knowledge, question)):
             out.print(render(reply), markup=False, highlight=False, soft_wrap=True)
         if explain:
             explanation = understanding.explain(question)
             out.print(f"decision: {explanation.decision}", markup=False)
-            for line in _why(explanation):
+            for line in why(explanation):
                 out.print(line, markup=False, highlight=False)
             out.print(_explain_table(explanation))
 
@@ -193,7 +138,7 @@ def register(app: typer.Typer) -> None:
         ] = True,
     ) -> None:
         """Score understanding on an evaluation file: figures, confusion by kind, misses. 评估理解准确率。"""
-        understanding = _knowledge(policies).understanding
+        understanding = load_knowledge(policies).understanding
         report = evaluate(understanding, load_cases(file, split=split))
         if misses and split != "measure":
             for outcome in report.misses:

@@ -21,7 +21,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.channels.console import render
 from bot.conversation.knowledge import KnowledgeStore
+from bot.conversation.preview import replies_to, why
 from bot.errors import NotVisible
 from bot.staff.permissions import may_edit_kb, may_see_kb, visible_stations
 from bot.web.staff.auth import ActingDep, Console, ConsoleDep
@@ -257,12 +259,9 @@ class Question(BaseModel):
 async def ask(body: Question, c: ActingDep) -> dict[str, Any]:
     """The replies a new veteran would get (the real engine, as `vetbot ask`), and why."""
     _seeing(c)
-    # The CLI's own functions, so the page and `vetbot ask --explain` can never disagree.
-    from bot.channels.console import render
-    from bot.cli.understanding_cmd import _why, user_replies
-
+    # The functions of `vetbot ask --explain`, so the page and the CLI can never disagree.
     knowledge = c.services.knowledge.current
-    replies = await user_replies(c.services.settings, knowledge, body.question)
+    replies = await replies_to(c.services.settings, knowledge, body.question)
     explanation = knowledge.understanding.explain(body.question)
     decision = explanation.decision
     return {
@@ -273,7 +272,7 @@ async def ask(body: Question, c: ActingDep) -> dict[str, Any]:
             "options": list(decision.options) if isinstance(decision, Clarify) else [],
             "score": round(decision.score, 4),
             "normalised": explanation.text,
-            "why": _why(explanation),
+            "why": why(explanation),
             "matches": [
                 {
                     "name": m.name,
