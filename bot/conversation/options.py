@@ -40,7 +40,7 @@ from bot.conversation.payloads import (
 from bot.conversation.turn import Turn
 from bot.conversation.types import Option, Outbound
 from bot.flows import FLOWS, handoff
-from bot.flows.request.flow import types_menu
+from bot.flows.request.asking import types_menu
 from bot.messages import LANGUAGES
 from bot.privacy.pseudonyms import pseudonym
 from bot.skills import answers, linking, menu, mydata, status

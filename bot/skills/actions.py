@@ -14,7 +14,7 @@ from bot.conversation.turn import Outcome, Turn
 from bot.conversation.types import Outbound
 from bot.flows import FLOWS, begin
 from bot.flows import handoff as flows_handoff
-from bot.flows.request.flow import types_menu
+from bot.flows.request.asking import types_menu
 from bot.skills.menu import main_menu
 from bot.skills.status import status
 from intents.decision import Intent

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from abc import abstractmethod
 
-from bot.conversation.payloads import Command, FlowValue
+from bot.conversation.payloads import FlowValue
 from bot.conversation.turn import Turn
 from bot.conversation.types import Outbound
 from bot.flows.base import StepFlow, chose
+from bot.flows.booking.asking import ask
 from bot.flows.booking.draft import BookingStep, Draft
 from bot.flows.request import proxy
 
@@ -19,10 +20,6 @@ class BehalfSteps(StepFlow[BookingStep]):
     @abstractmethod
     async def _to(self, turn: Turn, draft: Draft, step: BookingStep) -> list[Outbound]:
         """Keep `draft` and ask `step`."""
-
-    @abstractmethod
-    async def _ask(self, turn: Turn, draft: Draft, step: BookingStep, *before: str) -> Outbound:
-        """The question of `step`, after the `before` lines."""
 
     async def _behalf_consent(
         self, turn: Turn, draft: Draft, text: str | None, picked: FlowValue | None
@@ -34,7 +31,7 @@ class BehalfSteps(StepFlow[BookingStep]):
         if chose(turn, text, picked, "no", "refuse"):
             return await self._to(turn, Draft(), "service")  # for oneself, then
         again = turn.text("form.consent_again")
-        return [await self._ask(turn, draft, "behalf_consent", again)]
+        return [await ask(self, turn, draft, "behalf_consent", again)]
 
     async def _behalf(
         self, turn: Turn, draft: Draft, text: str | None, picked: FlowValue | None
@@ -46,7 +43,7 @@ class BehalfSteps(StepFlow[BookingStep]):
         kept = behalf.answered(draft.behalf_at) and chose(turn, text, picked, "keep", "keep")
         problem = None if kept else proxy.take(turn, behalf, draft.behalf_at, text, picked)
         if problem is not None:
-            return [await self._ask(turn, draft, "behalf", problem)]
+            return [await ask(self, turn, draft, "behalf", problem)]
         draft.behalf = behalf.to_state()
         index = proxy.ASKED.index(draft.behalf_at) + 1
         if index < len(proxy.ASKED):
@@ -63,18 +60,3 @@ class BehalfSteps(StepFlow[BookingStep]):
             return await self._to(turn, draft, "behalf_consent")
         draft.behalf_at = proxy.ASKED[index - 1]
         return await self._to(turn, draft, "behalf")
-
-    def _ask_behalf_consent(self, turn: Turn, before: tuple[str, ...]) -> Outbound:
-        options = [
-            self.option(turn.text("family.booking_agree"), Command("yes")),
-            self.option(turn.text("form.disagree"), Command("no")),
-            *self.navigation(turn),
-        ]
-        notice = turn.text("family.booking_privacy"), turn.text("family.declaration")
-        return turn.reply(*before, *notice, options=options)
-
-    def _ask_behalf(self, turn: Turn, draft: Draft, before: tuple[str, ...]) -> Outbound:
-        behalf = proxy.Behalf.from_state(draft.behalf)
-        assert behalf is not None
-        navigation = self.navigation(turn)
-        return proxy.ask(turn, behalf, draft.behalf_at, self.option, navigation, before)

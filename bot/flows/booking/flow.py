@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 from datetime import date, datetime
-from typing import get_args
+from typing import NamedTuple, get_args
 
 from bot.calendar.workdays import day_status
 from bot.conversation.payloads import (
@@ -34,6 +34,7 @@ from bot.conversation.turn import Turn
 from bot.conversation.types import Outbound
 from bot.flows.base import chose
 from bot.flows.booking import quota
+from bot.flows.booking.asking import ask
 from bot.flows.booking.behalf import BehalfSteps
 from bot.flows.booking.draft import (
     AFTER,
@@ -45,7 +46,6 @@ from bot.flows.booking.draft import (
     stations_for,
 )
 from bot.flows.booking.places import (
-    days_with_room,
     free_places,
     is_bookable,
     next_free,
@@ -57,7 +57,6 @@ from bot.flows.booking.words import (
     day_label,
     slot_label,
     station_name,
-    visit_line,
 )
 from bot.flows.expected import Expected, date_answer
 from bot.flows.request import proxy
@@ -69,7 +68,12 @@ from storage.repositories.conversations import ConversationState
 
 log = logging.getLogger(__name__)
 
-DAYS_OFFERED = 6
+
+class Answer(NamedTuple):
+    """What the user sent at a step: the option picked, or the text typed (normalised)."""
+
+    picked: FlowValue | None
+    typed: str
 
 
 class BookingFlow(BehalfSteps):
@@ -124,27 +128,27 @@ class BookingFlow(BehalfSteps):
         return Expected(lambda text: turn.messages.means(text, "confirm"), 8)
 
     async def prompt(self, turn: Turn, step: BookingStep) -> list[Outbound]:
-        return [await self._ask(turn, Draft.from_state(turn.state.values), step)]
+        return [await ask(self, turn, Draft.from_state(turn.state.values), step)]
 
     async def handle(
         self, turn: Turn, step: BookingStep, text: str | None, picked: FlowValue | None
     ) -> list[Outbound]:
         draft = Draft.from_state(turn.state.values)
-        typed = normalise(text or "")
+        got = Answer(picked, normalise(text or ""))
         if step == "service":
-            return await self._service(turn, draft, picked, typed)
+            return await self._service(turn, draft, got)
         if step == "behalf_consent":
             return await self._behalf_consent(turn, draft, text, picked)
         if step == "behalf":
             return await self._behalf(turn, draft, text, picked)
         if step == "station":
-            return await self._at_station(turn, draft, picked, typed)
+            return await self._at_station(turn, draft, got)
         if step in ("day", "move_day"):
-            return await self._day(turn, draft, step, picked, typed)
+            return await self._day(turn, draft, step, got)
         if step in ("slot", "move_slot"):
-            return await self._slot(turn, draft, step, picked, typed)
+            return await self._slot(turn, draft, step, got)
         if not chose(turn, text, picked, "confirm", "confirm"):
-            return [await self._ask(turn, draft, step, turn.text("booking.confirm_again"))]
+            return [await ask(self, turn, draft, step, turn.text("booking.confirm_again"))]
         if step == "cancel":
             return await self._cancel(turn, draft)
         return await self._book(turn, draft, step)
@@ -161,16 +165,15 @@ class BookingFlow(BehalfSteps):
             return [main_menu(turn)]
         return await self._to(turn, draft, previous)
 
-    async def _service(
-        self, turn: Turn, draft: Draft, picked: FlowValue | None, typed: str
-    ) -> list[Outbound]:
+    async def _service(self, turn: Turn, draft: Draft, got: Answer) -> list[Outbound]:
+        picked, typed = got
         services = services_for(turn)
         if not draft.behalf and (picked == Command("proxy") or proxy.for_someone(turn, typed)):
             return await self._to(turn, draft, "behalf_consent")
         service = picked.service if isinstance(picked, ServicePick) else None
         chosen = _chosen(service, typed, services)
         if chosen is None:
-            return [await self._ask(turn, draft, "service", turn.text("booking.pick_service"))]
+            return [await ask(self, turn, draft, "service", turn.text("booking.pick_service"))]
         draft.service = chosen
         stations = stations_for(turn, chosen)
         if len(stations) == 1:
@@ -179,26 +182,21 @@ class BookingFlow(BehalfSteps):
         draft.asked_station = True
         return await self._to(turn, draft, "station")
 
-    async def _at_station(
-        self, turn: Turn, draft: Draft, picked: FlowValue | None, typed: str
-    ) -> list[Outbound]:
+    async def _at_station(self, turn: Turn, draft: Draft, got: Answer) -> list[Outbound]:
+        picked, typed = got
         ids = [s.id for s in stations_for(turn, draft.service)]
         names = {station_name(turn.kb, "zh", i): i for i in ids}
         station = picked.station_id if isinstance(picked, StationPick) else None
         chosen = _chosen(station, typed, ids) or names.get(typed)
         if chosen is None:
-            return [await self._ask(turn, draft, "station", turn.text("booking.pick_station"))]
+            return [await ask(self, turn, draft, "station", turn.text("booking.pick_station"))]
         draft.station = chosen
         return await self._to(turn, draft, "day")
 
     async def _day(
-        self,
-        turn: Turn,
-        draft: Draft,
-        step: BookingStep,
-        picked: FlowValue | None,
-        typed: str,
+        self, turn: Turn, draft: Draft, step: BookingStep, got: Answer
     ) -> list[Outbound]:
+        picked, typed = got
         station = station_of(turn, draft)
         if station is None:
             return await self._to(turn, Draft(), "service")
@@ -207,7 +205,7 @@ class BookingFlow(BehalfSteps):
         else:
             day = parse_date(typed, turn.today) if typed else None
         if day is None or isinstance(day, Invalid):
-            return [await self._ask(turn, draft, step, turn.text("booking.pick_day"))]
+            return [await ask(self, turn, draft, step, turn.text("booking.pick_day"))]
         problem = self._closed(turn, day)
         if problem is None:
             free = await free_places(turn.session, station, day, day)
@@ -216,23 +214,19 @@ class BookingFlow(BehalfSteps):
                     "booking.day_full", day=day_label(turn.messages, turn.state.language, day)
                 )
         if problem is not None:
-            return [await self._ask(turn, draft, step, problem)]
+            return [await ask(self, turn, draft, step, problem)]
         draft.day = day.isoformat()
         return await self._to(turn, draft, AFTER[step])
 
     async def _slot(
-        self,
-        turn: Turn,
-        draft: Draft,
-        step: BookingStep,
-        picked: FlowValue | None,
-        typed: str,
+        self, turn: Turn, draft: Draft, step: BookingStep, got: Answer
     ) -> list[Outbound]:
+        picked, typed = got
         station = station_of(turn, draft)
         slot = picked.slot if isinstance(picked, SlotPick) else None
         chosen = _chosen(slot, typed, station.slots) if station else None
         if chosen is None:
-            return [await self._ask(turn, draft, step, turn.text("booking.pick_slot"))]
+            return [await ask(self, turn, draft, step, turn.text("booking.pick_slot"))]
         draft.slot = chosen
         return await self._to(turn, draft, AFTER[step])
 
@@ -323,11 +317,11 @@ class BookingFlow(BehalfSteps):
         if offer is None:  # nothing later is free: another day, then
             day_step: BookingStep = "move_day" if step == "move_confirm" else "day"
             turn.state.step = day_step
-            return [await self._ask(turn, draft, day_step, full, turn.text("booking.none_free"))]
+            return [await ask(self, turn, draft, day_step, full, turn.text("booking.none_free"))]
         draft.day, draft.slot = offer.day.isoformat(), offer.slot
         turn.state.values = asdict(draft)
         turn.state.step = step
-        return [await self._ask(turn, draft, step, full, turn.text("booking.next_free"))]
+        return [await ask(self, turn, draft, step, full, turn.text("booking.next_free"))]
 
     async def _cancel(self, turn: Turn, draft: Draft) -> list[Outbound]:
         visit = await Bookings(turn.session).cancel_own(draft.number, turn.state.user_id)
@@ -341,114 +335,6 @@ class BookingFlow(BehalfSteps):
     async def _to(self, turn: Turn, draft: Draft, step: BookingStep) -> list[Outbound]:
         turn.state.values = asdict(draft)
         return await self.go(turn, step)
-
-    async def _ask(self, turn: Turn, draft: Draft, step: BookingStep, *before: str) -> Outbound:
-        """The question of `step`, after the `before` lines (what was wrong, what happened)."""
-        if step == "service":
-            return self._ask_service(turn, draft, before)
-        if step == "behalf_consent":
-            return self._ask_behalf_consent(turn, before)
-        if step == "behalf":
-            return self._ask_behalf(turn, draft, before)
-        if step == "station":
-            return self._ask_station(turn, draft, before)
-        if step in ("day", "move_day"):
-            return await self._ask_day(turn, draft, before)
-        if step in ("slot", "move_slot"):
-            return await self._ask_slot(turn, draft, before)
-        if step == "cancel":
-            return await self._ask_cancel(turn, draft, before)
-        heading = (
-            turn.text("booking.summary_move", number=draft.number)
-            if step == "move_confirm"
-            else turn.text("booking.summary")
-        )
-        return self._ask_confirm(turn, draft, heading, before)
-
-    def _ask_service(self, turn: Turn, draft: Draft, before: tuple[str, ...]) -> Outbound:
-        options = [self.option(s, ServicePick(s)) for s in services_for(turn)]
-        if not options:
-            turn.state.leave_flow()
-            return main_menu(turn, *before, turn.text("booking.nowhere"))
-        lines = [turn.text("booking.ask_service")]
-        behalf = proxy.Behalf.from_state(draft.behalf)
-        if behalf is not None:
-            on_behalf = proxy.on_behalf(turn.messages, turn.state.language, behalf.kin, behalf.name)
-            lines.insert(0, turn.text("family.booking_for", on_behalf=on_behalf))
-        else:  # after the services, so their numbers stay what they were
-            options.append(self.option(turn.text("family.booking_option"), Command("proxy")))
-        if turn.state.station_id is None:
-            lines.append(turn.text("booking.set_town"))
-        return turn.reply(*before, *lines, options=[*options, *self.navigation(turn)])
-
-    def _ask_station(self, turn: Turn, draft: Draft, before: tuple[str, ...]) -> Outbound:
-        lang = turn.state.language
-        options = [
-            self.option(station_name(turn.kb, lang, s.id), StationPick(s.id))
-            for s in stations_for(turn, draft.service)
-        ]
-        question = turn.text("booking.ask_station", service=draft.service)
-        return turn.reply(*before, question, options=[*options, *self.navigation(turn)])
-
-    async def _ask_day(self, turn: Turn, draft: Draft, before: tuple[str, ...]) -> Outbound:
-        lang, station = turn.state.language, station_of(turn, draft)
-        days = (
-            await days_with_room(turn.session, station, turn.today, DAYS_OFFERED) if station else []
-        )
-        lines = [turn.text("booking.ask_day", station=station_name(turn.kb, lang, draft.station))]
-        if not days:
-            lines.append(turn.text("booking.none_free"))
-        options = [self.option(day_label(turn.messages, lang, d), DayPick(d)) for d in days]
-        return turn.reply(*before, *lines, options=[*options, *self.navigation(turn)])
-
-    async def _ask_slot(self, turn: Turn, draft: Draft, before: tuple[str, ...]) -> Outbound:
-        lang, station = turn.state.language, station_of(turn, draft)
-        day = date.fromisoformat(draft.day)
-        free = await free_places(turn.session, station, day, day) if station else {}
-        options = [
-            self.option(
-                turn.text(
-                    "booking.slot_free", slot=slot_label(turn.messages, lang, p.slot), free=n
-                ),
-                SlotPick(p.slot),
-            )
-            for p, n in free.items()
-        ]
-        question = turn.text("booking.ask_slot", day=day_label(turn.messages, lang, day))
-        return turn.reply(*before, question, options=[*options, *self.navigation(turn)])
-
-    def _ask_confirm(
-        self, turn: Turn, draft: Draft, heading: str, before: tuple[str, ...]
-    ) -> Outbound:
-        lang = turn.state.language
-        lines = [
-            heading,
-            turn.text("booking.summary_service", service=draft.service),
-            turn.text(
-                "booking.summary_station", station=station_name(turn.kb, lang, draft.station)
-            ),
-            turn.text(
-                "booking.summary_when",
-                day=day_label(turn.messages, lang, date.fromisoformat(draft.day)),
-                slot=slot_label(turn.messages, lang, draft.slot),
-            ),
-            turn.text("booking.no_hours"),
-        ]
-        behalf = proxy.Behalf.from_state(draft.behalf)  # a move's draft has none
-        if behalf is not None:
-            lines[1:1] = proxy.summary(turn, behalf)
-        options = [self.option(turn.text("booking.confirm"), Command("confirm"))]
-        return turn.reply(*before, *lines, options=[*options, *self.navigation(turn)])
-
-    async def _ask_cancel(self, turn: Turn, draft: Draft, before: tuple[str, ...]) -> Outbound:
-        visit = await Bookings(turn.session).get(draft.number)
-        lang = turn.state.language
-        shown = visit_line(turn.messages, turn.kb, lang, visit) if visit else draft.number
-        options = [
-            self.option(turn.text("booking.confirm_cancel"), Command("confirm")),
-            *self.navigation(turn, back=False),
-        ]
-        return turn.reply(*before, turn.text("booking.ask_cancel"), shown, options=options)
 
 
 def _chosen(picked: str | None, typed: str, allowed: list[str]) -> str | None:
