@@ -22,9 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.errors import ActionRefused
+from bot.staff.audit import audit
 from bot.staff.throttle import LoginThrottle
 from storage.database import Database
-from storage.repositories.audit import AuditLog
 from storage.repositories.staff import (
     ROLES,
     Role,
@@ -103,13 +103,7 @@ async def login(
 
         async def record(action: str) -> None:
             if account is not None:
-                await AuditLog(session).add(
-                    action,
-                    staff_id=account.id,
-                    username=account.username,
-                    station_id=account.station_id,
-                    at=now,
-                )
+                await audit(session, account, action, now, station_id=account.station_id)
 
         if await throttle.address_blocked(address):
             refused = "staff.error.too_many"
@@ -156,10 +150,4 @@ async def authenticate(
 async def logout(database: Database, token: str, staff: StaffAccount, now: datetime) -> None:
     async with database.transaction() as session:
         await StaffSessions(session).end(token_hash(token))
-        await AuditLog(session).add(
-            "logout",
-            staff_id=staff.id,
-            username=staff.username,
-            station_id=staff.station_id,
-            at=now,
-        )
+        await audit(session, staff, "logout", now, station_id=staff.station_id)

@@ -19,15 +19,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.casework.bookings import end_booking
 from bot.casework.requests import TRANSITIONS, change_request_state
-from bot.errors import ActionRefused, NotVisible
+from bot.errors import ActionRefused
 from bot.flows.request.proxy import RELATIONSHIPS, on_behalf, question_field
 from bot.flows.request.shown import Shown
 from bot.privacy.sealing import PersonalDataUnreadable, data_key, is_sealed
+from bot.staff.audit import audit
 from bot.staff.desk import Desk
-from bot.staff.permissions import sees, visible_stations
+from bot.staff.permissions import seen_by, visible_stations
 from bot.staff.visitors import NAME_FIELD
 from storage.errors import StateChangeRefused
-from storage.repositories.audit import AuditLog
 from storage.repositories.bookings import Bookings, Visit
 from storage.repositories.requests import Filed, Requests, Veteran
 from storage.repositories.staff import StaffAccount
@@ -50,10 +50,8 @@ async def requests(
 
 
 async def request(session: AsyncSession, desk: Desk, staff: StaffAccount, number: str) -> Filed:
-    filed = await Requests(session).get(number)
-    if filed is None or not sees(desk.kb, staff, filed.station_id):
-        raise NotVisible(f"request {number}")
-    return filed
+    found = await Requests(session).get(number)
+    return seen_by(desk.kb, staff, found, lambda f: f.station_id, f"request {number}")
 
 
 async def move_request(
@@ -78,13 +76,14 @@ async def move_request(
         )
     except StateChangeRefused as exc:
         raise ActionRefused("staff.error.state") from exc
-    await _audit(
+    subject = f"request:{filed.id}"
+    await audit(
         session,
         staff,
         "request_state",
-        filed.station_id,
-        f"request:{filed.id}",
         now,
+        station_id=filed.station_id,
+        subject=subject,
         number=number,
         state=state,
     )
@@ -154,16 +153,7 @@ async def reveal_request(
 ) -> Filed:
     """The answers unmasked, and those of the veteran it was filed for: one audited reveal."""
     filed = await request(session, desk, staff, number)
-    await _audit(
-        session,
-        staff,
-        "reveal",
-        filed.station_id,
-        f"request:{filed.id}",
-        now,
-        number=number,
-        **({"filed_for": True} if filed.filed_for else {}),
-    )
+    await _revealed(session, staff, filed.station_id, f"request:{filed.id}", number, now, filed)
     return filed
 
 
@@ -179,10 +169,8 @@ async def bookings(
 
 
 async def booking(session: AsyncSession, desk: Desk, staff: StaffAccount, number: str) -> Visit:
-    visit = await Bookings(session).get(number)
-    if visit is None or not sees(desk.kb, staff, visit.place.station_id):
-        raise NotVisible(f"booking {number}")
-    return visit
+    found = await Bookings(session).get(number)
+    return seen_by(desk.kb, staff, found, lambda v: v.place.station_id, f"booking {number}")
 
 
 async def reveal_visitor(
@@ -190,16 +178,8 @@ async def reveal_visitor(
 ) -> Visit:
     """Who is coming, phone unmasked: audited like a request's reveal."""
     visit = await booking(session, desk, staff, number)
-    await _audit(
-        session,
-        staff,
-        "reveal",
-        visit.place.station_id,
-        f"booking:{visit.id}",
-        now,
-        number=number,
-        **({"filed_for": True} if visit.filed_for else {}),
-    )
+    station_id = visit.place.station_id
+    await _revealed(session, staff, station_id, f"booking:{visit.id}", number, now, visit)
     return visit
 
 
@@ -218,13 +198,14 @@ async def end_visit(
     ended = await end_booking(session, desk.kb, desk.messages, number, state)
     if ended is None:
         raise ActionRefused("staff.error.state")  # it no longer holds a place
-    await _audit(
+    subject = f"booking:{visit.id}"
+    await audit(
         session,
         staff,
         "booking_state",
-        visit.place.station_id,
-        f"booking:{visit.id}",
         now,
+        station_id=visit.place.station_id,
+        subject=subject,
         number=number,
         state=state,
     )
@@ -240,21 +221,24 @@ def _opened(desk: Desk, lang: str, value: str) -> str:
         return desk.text(lang, "form.unreadable")
 
 
-async def _audit(
+async def _revealed(
     session: AsyncSession,
     staff: StaffAccount,
-    action: str,
     station_id: str,
     subject: str,
+    number: str,
     now: datetime,
-    **detail: Any,
+    case: Filed | Visit,
 ) -> None:
-    await AuditLog(session).add(
-        action,
-        staff_id=staff.id,
-        username=staff.username,
+    """The audit entry of one reveal, saying whether it opened a veteran's filed-for data too."""
+    filed_for = {"filed_for": True} if case.filed_for else {}
+    await audit(
+        session,
+        staff,
+        "reveal",
+        now,
         station_id=station_id,
         subject=subject,
-        detail=detail,
-        at=now,
+        number=number,
+        **filed_for,
     )

@@ -3,18 +3,14 @@ the audit log. Run by the server every minute; the clock is a parameter, so test
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.background import every
 from bot.staff.desk import Desk
 from bot.staff.routing import parent
 from storage.database import Database
-from storage.models.base import utcnow
 from storage.repositories.audit import AuditLog
-from storage.repositories.staff import StaffSessions
 from storage.repositories.tickets import Tickets
 
 Clock = Callable[[], datetime]
@@ -51,23 +47,3 @@ async def escalate_due(database: Database, desk: Desk, now: datetime) -> int:
     if moved:
         log.info("tickets moved up a level", extra={"moved": moved})
     return moved
-
-
-async def run(
-    database: Database,
-    desk_of: Callable[[], Desk],
-    stop: asyncio.Event,
-    clock: Clock = utcnow,
-    interval: float = INTERVAL,
-) -> None:
-    """Escalate every `interval` seconds until `stop` is set. `desk_of` gives the current desk
-    (the knowledge base may have been reloaded since the last run). Expired console sessions
-    are deleted on the same round, so their table never only grows."""
-
-    async def round_() -> None:
-        now = clock()
-        await escalate_due(database, desk_of(), now)
-        async with database.transaction() as session:
-            await StaffSessions(session).prune(now)
-
-    await every(interval, round_, stop, skipped="escalation")

@@ -15,9 +15,15 @@ lookup answers 404, never 403, so its existence does not leak either.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+from bot.errors import NotVisible
 from bot.staff.routing import subtree
 from policies.loader import KnowledgeBase
 from storage.repositories.staff import StaffAccount
+
+Found = TypeVar("Found")
 
 
 def visible_stations(kb: KnowledgeBase, staff: StaffAccount) -> frozenset[str] | None:
@@ -30,6 +36,20 @@ def visible_stations(kb: KnowledgeBase, staff: StaffAccount) -> frozenset[str] |
 def sees(kb: KnowledgeBase, staff: StaffAccount, station_id: str) -> bool:
     stations = visible_stations(kb, staff)
     return stations is None or station_id in stations
+
+
+def seen_by(
+    kb: KnowledgeBase,
+    staff: StaffAccount,
+    found: Found | None,
+    station_of: Callable[[Found], str],
+    what: str,
+) -> Found:
+    """`found` if `staff` sees the station it is at; `NotVisible` (a 404) when it is missing or
+    out of sight alike, so that its existence does not leak."""
+    if found is None or not sees(kb, staff, station_of(found)):
+        raise NotVisible(what)
+    return found
 
 
 def may_take_over(staff: StaffAccount) -> bool:

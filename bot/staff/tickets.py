@@ -16,15 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation.payloads import STARS, Rate, option
 from bot.conversation.types import Outbound
-from bot.errors import ActionRefused, NotVisible
+from bot.errors import ActionRefused
 from bot.insights.record import staff_answered
 from bot.outbox.notify import STAFF, notify, reach
 from bot.privacy.masking import mask
+from bot.staff.audit import audit
 from bot.staff.desk import Desk, ticket_number
 from bot.staff.intake import HANDOFF
-from bot.staff.permissions import may_take_over, sees
+from bot.staff.permissions import may_take_over, seen_by
 from storage.models import Ticket
-from storage.repositories.audit import AuditLog
 from storage.repositories.staff import StaffAccount
 from storage.repositories.tickets import Recipient, Tickets
 
@@ -35,9 +35,7 @@ MAX_NOTE = 2000
 async def claim(
     session: AsyncSession, desk: Desk, staff: StaffAccount, ticket_id: int, now: datetime
 ) -> Ticket:
-    ticket, to = await _visible(session, desk, staff, ticket_id)
-    if ticket.status == "resolved":
-        raise ActionRefused("staff.error.resolved")
+    ticket, to = await _open(session, desk, staff, ticket_id)
     if ticket.status == "live" and ticket.claimed_by == staff.id:
         return ticket
     await _take(session, desk, staff, ticket, to, now)
@@ -45,20 +43,11 @@ async def claim(
 
 
 async def reply(
-    session: AsyncSession,
-    desk: Desk,
-    staff: StaffAccount,
-    ticket_id: int,
-    text: str,
-    now: datetime,
+    session: AsyncSession, desk: Desk, staff: StaffAccount, ticket_id: int, text: str, now: datetime
 ) -> Ticket:
     """Send `text` to the user on their channel; replying to a waiting ticket claims it."""
-    text = text.strip()
-    if not text or len(text) > MAX_REPLY:
-        raise ActionRefused("staff.error.reply_length")
-    ticket, to = await _visible(session, desk, staff, ticket_id)
-    if ticket.status == "resolved":
-        raise ActionRefused("staff.error.resolved")
+    text = _said(text, MAX_REPLY, "staff.error.reply_length")
+    ticket, to = await _open(session, desk, staff, ticket_id)
     if ticket.claimed_by != staff.id or ticket.status != "live":
         await _take(session, desk, staff, ticket, to, now)
     station = desk.station_name(to.language, ticket.station_id)
@@ -83,9 +72,7 @@ async def transfer(
     target = desk.kb.station(station_id)
     if target is None or not target.on_record:  # no one works a queue not on record
         raise ActionRefused("staff.error.no_station")
-    ticket, to = await _visible(session, desk, staff, ticket_id)
-    if ticket.status == "resolved":
-        raise ActionRefused("staff.error.resolved")
+    ticket, to = await _open(session, desk, staff, ticket_id)
     if target.id == ticket.station_id:
         raise ActionRefused("staff.error.same_station")
     # Moving a ticket unclaims it: sent to a station below and claimed there, it would be
@@ -105,20 +92,11 @@ async def transfer(
 
 
 async def resolve(
-    session: AsyncSession,
-    desk: Desk,
-    staff: StaffAccount,
-    ticket_id: int,
-    note: str,
-    now: datetime,
+    session: AsyncSession, desk: Desk, staff: StaffAccount, ticket_id: int, note: str, now: datetime
 ) -> Ticket:
     """Close the ticket with a note the user reads, and ask them to rate the help."""
-    note = note.strip()
-    if not note or len(note) > MAX_NOTE:
-        raise ActionRefused("staff.error.note")
-    ticket, to = await _visible(session, desk, staff, ticket_id)
-    if ticket.status == "resolved":
-        raise ActionRefused("staff.error.resolved")
+    note = _said(note, MAX_NOTE, "staff.error.note")
+    ticket, to = await _open(session, desk, staff, ticket_id)
     _may_change_hands(staff, ticket)
     ticket.status, ticket.resolution = "resolved", note
     ticket.resolved_at = ticket.updated_at = now
@@ -214,10 +192,8 @@ def _may_change_hands(staff: StaffAccount, ticket: Ticket) -> None:
 
 
 async def _peek(session: AsyncSession, desk: Desk, staff: StaffAccount, ticket_id: int) -> Ticket:
-    ticket = await Tickets(session).get(ticket_id)
-    if ticket is None or not sees(desk.kb, staff, ticket.station_id):
-        raise NotVisible(f"ticket {ticket_id}")
-    return ticket
+    found = await Tickets(session).get(ticket_id)
+    return seen_by(desk.kb, staff, found, lambda t: t.station_id, f"ticket {ticket_id}")
 
 
 async def _visible(
@@ -227,10 +203,26 @@ async def _visible(
     peek = await _peek(session, desk, staff, ticket_id)
     tickets = Tickets(session)
     to = await tickets.recipient_locked(peek.conversation_id)
-    ticket = await tickets.get_locked(ticket_id)
-    if ticket is None or not sees(desk.kb, staff, ticket.station_id):  # moved meanwhile
-        raise NotVisible(f"ticket {ticket_id}")
+    ticket = await tickets.get_locked(ticket_id)  # seen again: it may have moved meanwhile
+    return seen_by(desk.kb, staff, ticket, lambda t: t.station_id, f"ticket {ticket_id}"), to
+
+
+async def _open(
+    session: AsyncSession, desk: Desk, staff: StaffAccount, ticket_id: int
+) -> tuple[Ticket, Recipient]:
+    """The ticket as `_visible` has it, refused once it is resolved."""
+    ticket, to = await _visible(session, desk, staff, ticket_id)
+    if ticket.status == "resolved":
+        raise ActionRefused("staff.error.resolved")
     return ticket, to
+
+
+def _said(text: str, limit: int, refused: str) -> str:
+    """`text` without its surrounding spaces, refused when empty or longer than `limit`."""
+    text = text.strip()
+    if not text or len(text) > limit:
+        raise ActionRefused(refused)
+    return text
 
 
 async def _enter(session: AsyncSession, to: Recipient, step: str, ticket_id: int) -> None:
@@ -248,12 +240,6 @@ async def _audit(
     now: datetime,
     **detail: Any,
 ) -> None:
-    await AuditLog(session).add(
-        action,
-        staff_id=staff.id,
-        username=staff.username,
-        station_id=ticket.station_id,
-        ticket_id=ticket.id,
-        detail=detail,
-        at=now,
+    await audit(
+        session, staff, action, now, station_id=ticket.station_id, ticket_id=ticket.id, **detail
     )

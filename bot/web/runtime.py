@@ -9,11 +9,10 @@ channels. Shut-down runs the same in reverse.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.background import every
@@ -40,14 +39,18 @@ from storage import migrate
 from storage.database import Database
 from storage.errors import StorageUnavailable
 from storage.models.base import utcnow
+from storage.repositories.alerts import AlertMarks
 from storage.repositories.dedupe import DedupeKeys
 from storage.repositories.limits import RateCounts
 from storage.repositories.nonces import Nonces
+from storage.repositories.staff import StaffSessions
 
 DEDUPE_KEEP = timedelta(days=7)  # platforms redeliver within a day; keep a margin
 NONCES_KEEP = timedelta(seconds=REMEMBER_NONCES)
 
 log = logging.getLogger(__name__)
+# A staff round: the work of one pass over the queues, for the desk serving now.
+DeskWork = Callable[[Database, Desk, datetime], Awaitable[object]]
 
 
 class Runtime:
@@ -117,15 +120,28 @@ class Runtime:
         if self.settings.watch_policies:
             background.start("kb-watch", knowledge.watch(stop))
         background.start("outbox", services.outbox.run(stop))
-        background.start("prune", _prune(database, stop))
+        background.start(
+            "prune", every(3600, lambda: prune(database, utcnow()), stop, skipped="pruning")
+        )
         background.start("retention", retention.run(database, self.settings, stop))
         background.start("reminders", Reminders(database, knowledge).run(stop))
 
         def desk() -> Desk:  # of the knowledge base serving now, reloaded or not
             return Desk.of(knowledge.current.kb, self.settings)
 
-        background.start("escalation", escalation.run(database, desk, stop, self.clock))
-        background.start("alerts", alerts.run(database, desk, stop, self.clock))
+        def on_desk(work: DeskWork) -> Callable[[], Awaitable[None]]:
+            async def round_() -> None:
+                await work(database, desk(), self.clock())
+
+            return round_
+
+        escalate = on_desk(escalation.escalate_due)
+        background.start(
+            "escalation", every(escalation.INTERVAL, escalate, stop, skipped="escalation")
+        )
+        background.start(
+            "alerts", every(alerts.INTERVAL, on_desk(alerts.scan), stop, skipped="staff alerts")
+        )
 
 
 class Background:
@@ -143,9 +159,9 @@ class Background:
     async def cancel(self) -> None:
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # One that had stopped with an error was logged then (`_report_end`): it must not stop
+        # the shut-down too, before the database is closed.
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
 def _report_end(task: asyncio.Task[None]) -> None:
@@ -154,15 +170,13 @@ def _report_end(task: asyncio.Task[None]) -> None:
         log.error("background task %s stopped", task.get_name(), exc_info=error)
 
 
-async def _prune(database: Database, stop: asyncio.Event) -> None:
-    """Hourly: forget dedupe keys past any redelivery, rate counts of ended windows, and
-    webhook nonces whose timestamps no longer pass."""
-
-    async def round_() -> None:
-        async with database.transaction() as session:
-            now = utcnow()
-            await DedupeKeys(session).prune(now - DEDUPE_KEEP)
-            await RateCounts(session).prune(now)
-            await Nonces(session).prune(now - NONCES_KEEP)
-
-    await every(3600, round_, stop, skipped="pruning dedupe keys, rate counts and nonces")
+async def prune(database: Database, now: datetime) -> None:
+    """One round of forgetting: dedupe keys past any redelivery, rate counts of ended windows,
+    webhook nonces whose timestamps no longer pass, expired console sessions, and staff alerts'
+    marks older than any repeat they guard against. The server runs it hourly."""
+    async with database.transaction() as session:
+        await DedupeKeys(session).prune(now - DEDUPE_KEEP)
+        await RateCounts(session).prune(now)
+        await Nonces(session).prune(now - NONCES_KEEP)
+        await StaffSessions(session).prune(now)
+        await AlertMarks(session).prune(now - alerts.KEEP_MARKS)

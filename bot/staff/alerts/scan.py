@@ -15,24 +15,19 @@ duty. The digest goes at the first round of each working day's working time.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.background import every
 from bot.calendar.workdays import COUNTY_TIME
 from bot.conversation.types import Outbound
 from bot.outbox.notify import queue
 from bot.staff.alerts.compose import Digest, Wording
 from bot.staff.alerts.targets import alerted_stations, destinations
 from bot.staff.desk import Desk
-from bot.staff.escalation import Clock
 from storage.database import Database
 from storage.models import Ticket
-from storage.models.base import utcnow
 from storage.repositories.alerts import AlertMarks
 from storage.repositories.bookings import Bookings
 from storage.repositories.requests import Requests
@@ -139,25 +134,3 @@ class _Round:
         for to in destinations(self.desk.kb, self.desk.settings, station_id):
             await queue(self.session, to, [alert])
             self.queued += 1
-
-
-async def run(
-    database: Database,
-    desk_of: Callable[[], Desk],
-    stop: asyncio.Event,
-    clock: Clock = utcnow,
-    interval: float = INTERVAL,
-) -> None:
-    """Scan every `interval` seconds until `stop` is set; old marks are dropped daily."""
-    pruned: datetime | None = None
-
-    async def round_() -> None:
-        nonlocal pruned
-        now = clock()
-        await scan(database, desk_of(), now)
-        if pruned is None or now - pruned > timedelta(days=1):
-            async with database.transaction() as session:
-                await AlertMarks(session).prune(now - KEEP_MARKS)
-            pruned = now
-
-    await every(interval, round_, stop, skipped="staff alerts")

@@ -13,10 +13,11 @@ A plain staff member gets 404 for all of them, as for anything they may not see.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, Response
 
 from bot.calendar.workdays import COUNTY_TIME
@@ -27,16 +28,35 @@ from bot.reports.period import Period
 from bot.reports.rows import Report
 from bot.reports.scope import UnknownStation, report
 from bot.reports.tables import Names, tables
+from bot.staff.audit import audit
 from bot.staff.permissions import may_see_reports, visible_stations
 from bot.web.staff.auth import Console, ConsoleDep, staff_text
 from bot.web.staff.pages import shell
-from storage.repositories.audit import AuditLog
 
 router = APIRouter(include_in_schema=False)
 
 Month = Annotated[str | None, Query(max_length=7, pattern=r"^\d{4}-\d{1,2}$")]
 Day = Annotated[str | None, Query(max_length=10, pattern=r"^\d{4}-\d{2}-\d{2}$")]
 StationId = Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9_]+$")]
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What a report is asked for in the query string: a month or a range, and a station."""
+
+    month: str | None
+    first: str | None
+    last: str | None
+    station: str | None
+
+
+def _asked(
+    month: Month = None, first: Day = None, last: Day = None, station: StationId = None
+) -> Asked:
+    return Asked(month, first, last, station)
+
+
+AskedDep = Annotated[Asked, Depends(_asked)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -48,15 +68,9 @@ async def reports_page(c: ConsoleDep) -> Response:
 
 
 @router.get("/api/staff/admin/reports")
-async def reports_data(
-    c: ConsoleDep,
-    month: Month = None,
-    first: Day = None,
-    last: Day = None,
-    station: StationId = None,
-) -> Response:
+async def reports_data(c: ConsoleDep, asked: AskedDep) -> Response:
     """The figures of the period for the station asked (or all the member sees)."""
-    found = await _report(c, month, first, last, station)
+    found = await _report(c, asked)
     if isinstance(found, Response):
         return found
     names = Names(c.desk.kb, c.lang, c.desk.messages)
@@ -84,28 +98,25 @@ async def reports_data(
 
 @router.get("/api/staff/admin/reports/file")
 async def reports_file(
-    c: ConsoleDep,
-    month: Month = None,
-    first: Day = None,
-    last: Day = None,
-    station: StationId = None,
-    format: Literal["xlsx", "csv"] = "xlsx",
+    c: ConsoleDep, asked: AskedDep, format: Literal["xlsx", "csv"] = "xlsx"
 ) -> Response:
     """The report as a file to download; who downloaded what is written in the audit log."""
-    found = await _report(c, month, first, last, station)
+    found = await _report(c, asked)
     if isinstance(found, Response):
         return found
     names = Names(c.desk.kb, c.lang, c.desk.messages)
     data = to_xlsx(found, names) if format == "xlsx" else to_csv(found, names)
     async with c.services.database.transaction() as session:
-        await AuditLog(session).add(
+        subject = f"report:{found.period.describe()}"
+        await audit(
+            session,
+            c.staff,
             "report_export",
-            staff_id=c.staff.id,
-            username=c.staff.username,
+            c.now,
             station_id=found.station,
-            subject=f"report:{found.period.describe()}",
-            detail={"format": format, "station": found.station},
-            at=c.now,
+            subject=subject,
+            format=format,
+            station=found.station,
         )
     suffix = f"-{found.station}" if found.station else ""
     filename = f"vetbot-report-{found.period.describe()}{suffix}.{format}"
@@ -114,13 +125,12 @@ async def reports_file(
     return Response(data, media_type=media, headers=headers)
 
 
-async def _report(
-    c: Console, month: str | None, first: str | None, last: str | None, station: str | None
-) -> Report | Response:
+async def _report(c: Console, asked: Asked) -> Report | Response:
     if not may_see_reports(c.staff):
         raise NotVisible("reports")
+    station = asked.station
     try:
-        period = _period(c.now, month, first, last)
+        period = _period(c.now, asked)
     except ValueError:
         detail = staff_text(c.lang, "staff.reports.bad_period")
         return JSONResponse({"detail": detail}, 422)
@@ -135,12 +145,13 @@ async def _report(
         raise NotVisible(f"station {station}") from exc
 
 
-def _period(now: datetime, month: str | None, first: str | None, last: str | None) -> Period:
+def _period(now: datetime, asked: Asked) -> Period:
+    first, last = asked.first, asked.last
     if first is not None or last is not None:
         if first is None or last is None:
             raise ValueError("both ends of a range are needed")
         return Period.between(first, last)
-    return Period.month(month or f"{now.astimezone(COUNTY_TIME):%Y-%m}")
+    return Period.month(asked.month or f"{now.astimezone(COUNTY_TIME):%Y-%m}")
 
 
 def _whole_month(period: Period) -> bool:

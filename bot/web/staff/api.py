@@ -155,29 +155,30 @@ async def ticket(ticket_id: RowId, c: ConsoleDep, reveal: bool = False) -> dict[
         found = await work.seen(session, c.desk, c.staff, ticket_id, c.now)
         since = c.now - REVEAL_LASTS
         revealed = reveal and await AuditLog(session).did("reveal", c.staff.id, found.id, since)
-        return await _detail(session, c, found, revealed=revealed)
+        return await _detail(c, session, found, revealed=revealed)
 
 
 @router.post("/tickets/{ticket_id}/reveal")
 async def reveal(ticket_id: RowId, c: ActingDep) -> dict[str, Any]:
     """The same, unmasked; the reveal is written to the audit log."""
-    async with c.services.database.transaction() as session:
-        found = await work.reveal(session, c.desk, c.staff, ticket_id, c.now)
-        return await _detail(session, c, found, revealed=True)
+    return await c.shown(
+        lambda s: work.reveal(s, c.desk, c.staff, ticket_id, c.now),
+        partial(_detail, c, revealed=True),
+    )
 
 
 @router.post("/tickets/{ticket_id}/claim")
 async def claim(ticket_id: RowId, c: ActingDep) -> dict[str, Any]:
-    async with c.services.database.transaction() as session:
-        found = await work.claim(session, c.desk, c.staff, ticket_id, c.now)
-        return await _row(session, c, found)
+    return await c.shown(
+        lambda s: work.claim(s, c.desk, c.staff, ticket_id, c.now), partial(_row, c)
+    )
 
 
 @router.post("/tickets/{ticket_id}/reply")
 async def reply(ticket_id: RowId, body: ReplyIn, c: ActingDep) -> dict[str, Any]:
-    async with c.services.database.transaction() as session:
-        found = await work.reply(session, c.desk, c.staff, ticket_id, body.text, c.now)
-        return await _row(session, c, found)
+    return await c.shown(
+        lambda s: work.reply(s, c.desk, c.staff, ticket_id, body.text, c.now), partial(_row, c)
+    )
 
 
 @router.post("/tickets/{ticket_id}/transfer")
@@ -191,16 +192,16 @@ async def transfer(ticket_id: RowId, body: TransferIn, c: ActingDep) -> dict[str
 
 @router.post("/tickets/{ticket_id}/resolve")
 async def resolve(ticket_id: RowId, body: ResolveIn, c: ActingDep) -> dict[str, Any]:
-    async with c.services.database.transaction() as session:
-        found = await work.resolve(session, c.desk, c.staff, ticket_id, body.note, c.now)
-        return await _row(session, c, found)
+    return await c.shown(
+        lambda s: work.resolve(s, c.desk, c.staff, ticket_id, body.note, c.now), partial(_row, c)
+    )
 
 
 @router.post("/tickets/{ticket_id}/reopen")
 async def reopen(ticket_id: RowId, c: ActingDep) -> dict[str, Any]:
-    async with c.services.database.transaction() as session:
-        found = await work.reopen(session, c.desk, c.staff, ticket_id, c.now)
-        return await _row(session, c, found)
+    return await c.shown(
+        lambda s: work.reopen(s, c.desk, c.staff, ticket_id, c.now), partial(_row, c)
+    )
 
 
 @router.get("/stations")
@@ -278,11 +279,12 @@ async def _names(session: Any) -> dict[int, str]:
     return {s.id: s.shown for s in await StaffAccounts(session).all()}
 
 
-async def _row(session: Any, c: Console, found: Ticket) -> dict[str, Any]:
+async def _row(c: Console, session: Any, found: Ticket) -> dict[str, Any]:
+    """How a changed ticket is answered: its row in the queue, as `c`'s member sees it."""
     return ticket_row(found, c.desk, c.staff, c.lang, c.now, await _names(session))
 
 
-async def _detail(session: Any, c: Console, found: Ticket, *, revealed: bool) -> dict[str, Any]:
+async def _detail(c: Console, session: Any, found: Ticket, *, revealed: bool) -> dict[str, Any]:
     repo = Tickets(session)
     to = await repo.recipient(found.conversation_id)
     logged = await Transcript(session).messages(found.conversation_id)

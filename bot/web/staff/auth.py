@@ -9,14 +9,15 @@ SameSite=Strict, so another site can neither read it nor send it along.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import LANGUAGES, catalogue
 from bot.staff.accounts import Login, authenticate
@@ -24,6 +25,9 @@ from bot.staff.desk import Desk
 from bot.web.services import Services, ServicesDep
 from storage.models.base import utcnow
 from storage.repositories.staff import StaffAccount
+
+Found = TypeVar("Found")
+Shown = TypeVar("Shown")
 
 COOKIE = "vetbot_staff"
 LANG_COOKIE = "vetbot_staff_lang"
@@ -61,6 +65,16 @@ class Console:
     services: Services
     now: datetime
     lang: str
+
+    async def shown(
+        self,
+        act: Callable[[AsyncSession], Awaitable[Found]],
+        show: Callable[[AsyncSession, Found], Awaitable[Shown]],
+    ) -> Shown:
+        """Do `act` (a lookup or a change, checked and audited by the staff code) and `show`
+        what it found, in one transaction: the answer is what was committed."""
+        async with self.services.database.transaction() as session:
+            return await show(session, await act(session))
 
 
 class NotLoggedIn(Exception):

@@ -97,16 +97,18 @@ async def requests(c: ConsoleDep, closed: bool = False) -> list[dict[str, Any]]:
 
 @router.get("/requests/{number}")
 async def request(number: CaseNumber, c: ConsoleDep) -> dict[str, Any]:
-    async with c.services.database.transaction() as session:
-        filed = await cases.request(session, c.desk, c.staff, number)
-        return await _detail(session, c, filed, revealed=False)
+    return await c.shown(
+        lambda s: cases.request(s, c.desk, c.staff, number),
+        partial(_detail, c, revealed=False),
+    )
 
 
 @router.post("/requests/{number}/reveal")
 async def reveal(number: CaseNumber, c: ActingDep) -> dict[str, Any]:
-    async with c.services.database.transaction() as session:
-        filed = await cases.reveal_request(session, c.desk, c.staff, number, c.now)
-        return await _detail(session, c, filed, revealed=True)
+    return await c.shown(
+        lambda s: cases.reveal_request(s, c.desk, c.staff, number, c.now),
+        partial(_detail, c, revealed=True),
+    )
 
 
 @router.post("/requests/{number}/state")
@@ -146,7 +148,7 @@ async def end(number: CaseNumber, body: VisitStateIn, c: ActingDep) -> dict[str,
     return row
 
 
-async def _detail(session: Any, c: Console, filed: Filed, *, revealed: bool) -> dict[str, Any]:
+async def _detail(c: Console, session: Any, filed: Filed, *, revealed: bool) -> dict[str, Any]:
     events = await Requests(session).history(filed.id)
     answers = cases.answers(c.desk, filed, c.lang, revealed)
     return {

@@ -413,19 +413,20 @@
         "section",
         { class: "conversation" },
         el("h2", {}, T("request.answers")),
-        el(
-          "p",
-          { class: "masking" },
-          data.revealed ? T("ticket.revealed") : T("ticket.masked"),
-          " ",
-          data.revealed
-            ? null
-            : el("button", { type: "button", class: "link", id: "reveal", onclick: async () => { requestRevealed = await api(`/api/staff/requests/${encodeURIComponent(r.number)}/reveal`, {}); renderRequest(requestRevealed); } }, T("ticket.reveal")),
-        ),
+        masking(data.revealed, async () => {
+          requestRevealed = await api(`/api/staff/requests/${encodeURIComponent(r.number)}/reveal`, {});
+          renderRequest(requestRevealed);
+        }),
         el("dl", { class: "answers" }, data.answers.map((a) => [el("dt", {}, a.label), el("dd", {}, a.value)])),
       ),
       el("details", { class: "history", open: true }, el("summary", {}, T("request.history")), el("ol", {}, data.history.map((e) => el("li", {}, `${localTime(e.at)} ${e.who} · ${T("state." + e.state)}${e.note ? " · " + e.note : ""}`)))),
     );
+  }
+
+  // Whether personal data is shown masked, with the (audited) button that reveals it.
+  function masking(revealed, onReveal) {
+    const button = revealed ? null : el("button", { type: "button", class: "link", id: "reveal", onclick: onReveal }, T("ticket.reveal"));
+    return el("p", { class: "masking" }, revealed ? T("ticket.revealed") : T("ticket.masked"), " ", button);
   }
 
   let lastUnread = 0;
@@ -472,13 +473,7 @@
       "section",
       { class: "conversation" },
       el("h2", {}, T("ticket.conversation")),
-      el(
-        "p",
-        { class: "masking" },
-        data.revealed ? T("ticket.revealed") : T("ticket.masked"),
-        " ",
-        data.revealed ? null : el("button", { type: "button", class: "link", id: "reveal", onclick: reveal }, T("ticket.reveal")),
-      ),
+      masking(data.revealed, reveal),
       el("ol", { class: "messages", id: "messages" }, messageList(data.messages)),
     );
     const theirs = [

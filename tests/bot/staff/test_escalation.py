@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from bot.background import every
 from bot.conversation.engine import Engine
 from bot.staff import tickets as work
 from bot.staff.desk import Desk
-from bot.staff.escalation import escalate_due, run
+from bot.staff.escalation import escalate_due
+from bot.web.runtime import prune
 from storage.models import Ticket
 from storage.repositories.audit import AuditLog
 from storage.repositories.conversations import Conversations
@@ -87,16 +89,22 @@ async def test_a_station_no_longer_listed_hands_its_tickets_to_the_county(
     assert (await open_ticket(engine.database, ticket_id)).station_id == "county"
 
 
-async def test_the_job_runs_until_stopped_and_prunes_expired_sessions(
+async def test_the_escalation_round_moves_due_tickets_and_pruning_ends_expired_sessions(
     engine: Engine, clock: Clock, desk: Desk
 ) -> None:
+    """The server's rounds: escalation every minute, and the hourly prune that deletes console
+    sessions past their end."""
     ticket_id = await _village_ticket(engine, clock)
     staff = await add_staff(engine.database, "li", "county")
     async with engine.database.transaction() as session:
         await StaffSessions(session).add("a" * 64, staff.id, "csrf", clock.now)
     clock.advance(days=2)
     stop = asyncio.Event()
-    job = asyncio.create_task(run(engine.database, lambda: desk, stop, clock, interval=0.01))
+
+    async def round_() -> None:
+        await escalate_due(engine.database, desk, clock.now)
+
+    job = asyncio.create_task(every(0.01, round_, stop, skipped="escalation"))
     for _ in range(200):
         if (await open_ticket(engine.database, ticket_id)).station_id != "tongshi_village":
             break
@@ -104,5 +112,6 @@ async def test_the_job_runs_until_stopped_and_prunes_expired_sessions(
     stop.set()
     await job
     assert (await open_ticket(engine.database, ticket_id)).station_id == "tongshi"
+    await prune(engine.database, clock.now)
     async with engine.database.transaction() as session:
         assert await StaffSessions(session).find("a" * 64, clock.now - timedelta(days=3)) is None
