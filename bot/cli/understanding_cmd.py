@@ -66,104 +66,104 @@ def _explain_table(explanation: Explanation) -> Table:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command()
-    def ask(
-        question: Annotated[
-            str | None, typer.Argument(help="The question; omit with --jsonl.")
-        ] = None,
-        explain: Annotated[
-            bool,
-            typer.Option("--explain", help="Show every signal's score for the top candidates."),
-        ] = False,
-        jsonl: Annotated[
-            bool,
-            typer.Option(
-                "--jsonl",
-                help="Read one question per line on stdin; write one JSON object per line.",
-            ),
-        ] = False,
-        policies: Annotated[Path | None, typer.Option(help="Policies folder to use.")] = None,
-    ) -> None:
-        """What the bot would answer. 机器人会怎样回答。"""
-        knowledge = load_knowledge(policies)
-        understanding = knowledge.understanding
-        if jsonl:
-            for line in sys.stdin:
-                text = line.rstrip("\n")
-                if text.strip():
-                    decision = understanding.decide(text)
-                    sys.stdout.write(json.dumps(as_json(text, decision), ensure_ascii=False) + "\n")
-            return
-        if not question:
-            err.print(
-                'Give a question, e.g. [bold]vetbot ask "优待证怎么办"[/bold], or use --jsonl.'
-            )
-            raise typer.Exit(2)
-        settings = get_settings().model_copy(
-            update={"policies_dir": policies or get_settings().policies_dir}
-        )
-        for reply in asyncio.run(replies_to(settings, knowledge, question)):
-            out.print(render(reply), markup=False, highlight=False, soft_wrap=True)
-        if explain:
-            explanation = understanding.explain(question)
-            out.print(f"decision: {explanation.decision}", markup=False)
-            for line in why(explanation):
-                out.print(line, markup=False, highlight=False)
-            out.print(_explain_table(explanation))
+    app.command()(ask)
+    app.command("eval")(eval_)
+    app.command()(bench)
 
-    @app.command("eval")
-    def eval_(
-        file: Annotated[
-            Path,
-            typer.Argument(
-                help="Evaluation file in the format of shared/eval/dev.yaml.",
-                exists=True,
-                dir_okay=False,
-            ),
-        ],
-        policies: Annotated[Path | None, typer.Option(help="Policies folder to use.")] = None,
-        split: Annotated[
-            str | None,
-            typer.Option(
-                help="Only the items of this split (tune or measure), for files that have "
-                "`split:`; a measure split prints figures only."
-            ),
-        ] = None,
-        misses: Annotated[
-            bool,
-            typer.Option(
-                help="List every miss (off by default for a measure split, whose questions "
-                "must not be read one by one)."
-            ),
-        ] = True,
-    ) -> None:
-        """Score understanding on an evaluation file: figures, confusion by kind, misses. 评估理解准确率。"""
-        understanding = load_knowledge(policies).understanding
-        report = evaluate(understanding, load_cases(file, split=split))
-        if misses and split != "measure":
-            for outcome in report.misses:
-                tag = "[red]WRONG[/red]" if outcome.wrong else "[yellow]miss[/yellow] "
-                want = " / ".join(outcome.case.expect)
-                got = label(outcome.decision)
-                out.print(f"{tag} {outcome.case.question}  want {want}  got {got}")
-        shown = f"{file}, split {split}" if split else str(file)
-        out.print(_figures(report, f"{shown} ({len(report.outcomes)} questions)"))
-        if any(o.case.kind for o in report.outcomes):
-            out.print(_by_kind(report))
 
-    @app.command()
-    def bench(
-        json_out: Annotated[
-            bool, typer.Option("--json", help="End with one JSON object of every figure.")
-        ] = False,
-        quick: Annotated[bool, typer.Option(help="Fewer repetitions (a smoke run).")] = False,
-    ) -> None:
-        """Measure understanding speed, index build time and memory (and the engine, if built)."""
-        from benchmarks.runner import run_all
+def ask(
+    question: Annotated[str | None, typer.Argument(help="The question; omit with --jsonl.")] = None,
+    explain: Annotated[
+        bool,
+        typer.Option("--explain", help="Show every signal's score for the top candidates."),
+    ] = False,
+    jsonl: Annotated[
+        bool,
+        typer.Option(
+            "--jsonl",
+            help="Read one question per line on stdin; write one JSON object per line.",
+        ),
+    ] = False,
+    policies: Annotated[Path | None, typer.Option(help="Policies folder to use.")] = None,
+) -> None:
+    """What the bot would answer. 机器人会怎样回答。"""
+    knowledge = load_knowledge(policies)
+    understanding = knowledge.understanding
+    if jsonl:
+        for line in sys.stdin:
+            text = line.rstrip("\n")
+            if text.strip():
+                decision = understanding.decide(text)
+                sys.stdout.write(json.dumps(as_json(text, decision), ensure_ascii=False) + "\n")
+        return
+    if not question:
+        err.print('Give a question, e.g. [bold]vetbot ask "优待证怎么办"[/bold], or use --jsonl.')
+        raise typer.Exit(2)
+    settings = get_settings().model_copy(
+        update={"policies_dir": policies or get_settings().policies_dir}
+    )
+    for reply in asyncio.run(replies_to(settings, knowledge, question)):
+        out.print(render(reply), markup=False, highlight=False, soft_wrap=True)
+    if explain:
+        explanation = understanding.explain(question)
+        out.print(f"decision: {explanation.decision}", markup=False)
+        for line in why(explanation):
+            out.print(line, markup=False, highlight=False)
+        out.print(_explain_table(explanation))
 
-        figures = run_all(quick=quick, console=err)
-        if json_out:
-            sys.stdout.write(json.dumps(figures, ensure_ascii=False) + "\n")
+
+def eval_(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Evaluation file in the format of shared/eval/dev.yaml.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+    policies: Annotated[Path | None, typer.Option(help="Policies folder to use.")] = None,
+    split: Annotated[
+        str | None,
+        typer.Option(
+            help="Only the items of this split (tune or measure), for files that have "
+            "`split:`; a measure split prints figures only."
+        ),
+    ] = None,
+    misses: Annotated[
+        bool,
+        typer.Option(
+            help="List every miss (off by default for a measure split, whose questions "
+            "must not be read one by one)."
+        ),
+    ] = True,
+) -> None:
+    """Score understanding on an evaluation file: figures, confusion by kind, misses. 评估理解准确率。"""
+    understanding = load_knowledge(policies).understanding
+    report = evaluate(understanding, load_cases(file, split=split))
+    if misses and split != "measure":
+        for outcome in report.misses:
+            tag = "[red]WRONG[/red]" if outcome.wrong else "[yellow]miss[/yellow] "
+            want = " / ".join(outcome.case.expect)
+            got = label(outcome.decision)
+            out.print(f"{tag} {outcome.case.question}  want {want}  got {got}")
+    shown = f"{file}, split {split}" if split else str(file)
+    out.print(_figures(report, f"{shown} ({len(report.outcomes)} questions)"))
+    if any(o.case.kind for o in report.outcomes):
+        out.print(_by_kind(report))
+
+
+def bench(
+    json_out: Annotated[
+        bool, typer.Option("--json", help="End with one JSON object of every figure.")
+    ] = False,
+    quick: Annotated[bool, typer.Option(help="Fewer repetitions (a smoke run).")] = False,
+) -> None:
+    """Measure understanding speed, index build time and memory (and the engine, if built)."""
+    from benchmarks.runner import run_all
+
+    figures = run_all(quick=quick, console=err)
+    if json_out:
+        sys.stdout.write(json.dumps(figures, ensure_ascii=False) + "\n")
 
 
 def _figures(report: Report, title: str) -> Table:
