@@ -146,6 +146,18 @@ async def waiting_veteran(
     return veteran
 
 
+Waiting = tuple[StaffChat, Veteran]
+
+
+@pytest.fixture
+async def waiting(
+    engine: Engine, desk: Desk, clock: Clock, staff_chat: tuple[StaffChat, OutboxWorker]
+) -> Waiting:
+    """The staff chat, and the veteran whose ticket was alerted to it (`waiting_veteran`)."""
+    chat, worker = staff_chat
+    return chat, await waiting_veteran(engine, desk, clock, worker)
+
+
 async def later(engine: Engine, veteran: Veteran) -> list[str]:
     """What the web chat page fetches outside the veteran's turns (`/api/updates`)."""
     conversation = await veteran.conversation()
@@ -162,10 +174,9 @@ async def linked(engine: Engine, chat: StaffChat, user: int, username: str, stat
 
 
 async def test_the_alert_in_the_staff_chat_has_a_claim_button_and_no_personal_data(
-    engine: Engine, desk: Desk, clock: Clock, staff_chat: tuple[StaffChat, OutboxWorker]
+    waiting: Waiting,
 ) -> None:
-    chat, worker = staff_chat
-    await waiting_veteran(engine, desk, clock, worker)
+    chat, _ = waiting
 
     alert = chat.alert()
     assert alert["text"].startswith("【新工单】T-000001 · 童市镇退役军人服务站")
@@ -176,10 +187,9 @@ async def test_the_alert_in_the_staff_chat_has_a_claim_button_and_no_personal_da
 
 
 async def test_a_linked_clerks_reply_reaches_the_veteran_on_the_web_chat_once(
-    engine: Engine, desk: Desk, clock: Clock, staff_chat: tuple[StaffChat, OutboxWorker]
+    engine: Engine, waiting: Waiting
 ) -> None:
-    chat, worker = staff_chat
-    veteran = await waiting_veteran(engine, desk, clock, worker)
+    chat, veteran = waiting
     await linked(engine, chat, CLERK, "wang", "tongshi")
 
     update = await chat.say(CLERK, ANSWER, reply_to=chat.alert())
@@ -199,10 +209,9 @@ async def test_a_linked_clerks_reply_reaches_the_veteran_on_the_web_chat_once(
 
 
 async def test_someone_not_linked_is_refused_politely_and_the_veteran_hears_nothing(
-    engine: Engine, desk: Desk, clock: Clock, staff_chat: tuple[StaffChat, OutboxWorker]
+    engine: Engine, waiting: Waiting
 ) -> None:
-    chat, worker = staff_chat
-    veteran = await waiting_veteran(engine, desk, clock, worker)
+    chat, veteran = waiting
 
     await chat.say(STRANGER, "我来回复", reply_to=chat.alert())
     assert chat.last_said().startswith("抱歉，您的 Telegram 账号还没有关联工作人员账号")
@@ -218,10 +227,9 @@ async def test_someone_not_linked_is_refused_politely_and_the_veteran_hears_noth
 
 
 async def test_a_clerk_of_another_station_cannot_answer_its_tickets(
-    engine: Engine, desk: Desk, clock: Clock, staff_chat: tuple[StaffChat, OutboxWorker]
+    engine: Engine, waiting: Waiting
 ) -> None:
-    chat, worker = staff_chat
-    veteran = await waiting_veteran(engine, desk, clock, worker)
+    chat, veteran = waiting
     await linked(engine, chat, WUKOU_CLERK, "zhao", "wukou")
 
     await chat.say(WUKOU_CLERK, ANSWER, reply_to=chat.alert())
@@ -231,10 +239,9 @@ async def test_a_clerk_of_another_station_cannot_answer_its_tickets(
 
 
 async def test_the_claim_button_claims_the_ticket_for_the_linked_clerk(
-    engine: Engine, desk: Desk, clock: Clock, staff_chat: tuple[StaffChat, OutboxWorker]
+    engine: Engine, waiting: Waiting
 ) -> None:
-    chat, worker = staff_chat
-    veteran = await waiting_veteran(engine, desk, clock, worker)
+    chat, veteran = waiting
     await linked(engine, chat, CLERK, "wang", "tongshi")
 
     pressed = await chat.press(CLERK, chat.alert())
@@ -247,10 +254,9 @@ async def test_the_claim_button_claims_the_ticket_for_the_linked_clerk(
 
 
 async def test_a_ticket_claimed_by_a_colleague_is_not_taken_from_the_chat(
-    engine: Engine, desk: Desk, clock: Clock, staff_chat: tuple[StaffChat, OutboxWorker]
+    engine: Engine, waiting: Waiting
 ) -> None:
-    chat, worker = staff_chat
-    veteran = await waiting_veteran(engine, desk, clock, worker)
+    chat, veteran = waiting
     await linked(engine, chat, CLERK, "wang", "tongshi")
     await linked(engine, chat, STRANGER, "liu", "tongshi")
     await chat.press(CLERK, chat.alert())  # Wang claims it
@@ -262,10 +268,9 @@ async def test_a_ticket_claimed_by_a_colleague_is_not_taken_from_the_chat(
 
 
 async def test_only_the_bots_own_message_names_the_ticket_a_reply_answers(
-    engine: Engine, desk: Desk, clock: Clock, staff_chat: tuple[StaffChat, OutboxWorker]
+    engine: Engine, waiting: Waiting
 ) -> None:
-    chat, worker = staff_chat
-    veteran = await waiting_veteran(engine, desk, clock, worker)
+    chat, veteran = waiting
     await linked(engine, chat, CLERK, "wang", "tongshi")
     quoted = {**chat.alert(), "from": {"id": STRANGER, "is_bot": False, "first_name": "某人"}}
 
