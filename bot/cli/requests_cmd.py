@@ -20,12 +20,15 @@ from bot.casework.requests import STATES, change_request_state
 from bot.cli.running import known_station, with_database
 from bot.config import get_settings
 from bot.flows.booking.words import day_label, slot_label
+from bot.flows.request.proxy import on_behalf
 from bot.flows.request.shown import Shown
 from bot.messages import catalogue
+from bot.privacy.masking import mask_phone
 from bot.staff.visitors import Visitor, visitors
 from policies.loader import KnowledgeBase, load
 from storage.database import Database
 from storage.repositories.bookings import Bookings
+from storage.repositories.filed_for import Veteran
 from storage.repositories.requests import Requests, StateChangeRefused
 
 T = TypeVar("T")
@@ -82,6 +85,8 @@ def list_requests(
         for request in filed:
             request_type = kb.request_type(request.type_id)
             answers = shown.lines(request_type, request.answers) if request_type else []
+            if request.filed_for is not None:
+                answers.append(_for_someone(request.filed_for))
             table.add_row(
                 request.number,
                 shown.title(request_type) if request_type else request.type_id,
@@ -140,7 +145,11 @@ def list_bookings(
                 slot_label(messages, "zh", visit.place.slot),
                 visit.service,
                 visit.state,
-                _visitor(coming.get(visit.user_id)),
+                "\n".join(
+                    filter(
+                        None, (_visitor(coming.get(visit.user_id)), _for_someone(visit.filed_for))
+                    )
+                ),
             )
         out.print(table)
 
@@ -175,6 +184,15 @@ def _visitor(visitor: Visitor | None) -> str:
     masked = visitor.masked()
     who = " · ".join(part for part in (masked.name, masked.phone) if part)
     return f"{who} (request {masked.request})"
+
+
+def _for_someone(veteran: Veteran | None) -> str:
+    """Whom it was filed for, when the user filed it for someone else: the veteran's name,
+    kin and masked phone (the ID number stays in the console, behind an audited reveal)."""
+    if veteran is None:
+        return ""
+    said = on_behalf(catalogue(), "zh", veteran.kin, veteran.name)
+    return f"{said} · {mask_phone(veteran.phone)}" if veteran.phone else said
 
 
 def _run(work: Callable[[Database, KnowledgeBase], Awaitable[T]]) -> T:

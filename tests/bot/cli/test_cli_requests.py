@@ -10,6 +10,8 @@ import pytest
 from storage.repositories.outbox import Outbox
 from tests.bot.chatting import Chat, payloads
 from tests.bot.cli.running import vetbot
+from tests.bot.flows.request.behalf import VETERAN_ID, VETERAN_PHONE, choose, number_in
+from tests.bot.flows.request.test_filed_for import to_summary
 
 ID = "11010519491231002X"  # GB 11643's own example
 
@@ -53,3 +55,14 @@ async def test_a_booking_is_listed_and_ended(tmp_path: Path, chat: Chat) -> None
     again = vetbot(tmp_path, "bookings", "end", number[0], "no_show")
     assert again.returncode == 1 and "holds no place" in again.stderr
     assert vetbot(tmp_path, "bookings", "end", number[0], "lost").returncode == 1
+
+
+async def test_requests_list_shows_whom_a_request_was_filed_for(tmp_path: Path, chat: Chat) -> None:
+    """A request filed by a child for their father names the father in the queue, his phone
+    masked and his ID number not shown at all."""
+    summary = await to_summary(chat)
+    number = number_in(await choose(chat, summary, "flow:request:submit"))
+    listed = vetbot(tmp_path, "requests", "list", "--station", "tongshi")
+    assert listed.returncode == 0, listed.stderr
+    assert number in listed.stdout and "代 父亲 张大山 办理 · 138****1111" in listed.stdout
+    assert VETERAN_ID not in listed.stdout and VETERAN_PHONE not in listed.stdout
