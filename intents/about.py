@@ -8,8 +8,11 @@ entry explains, so the question goes to the police, not to the card entry that s
 - A head that belongs to another office's domain is declined with that office, unless the
   question is about veterans (an anchor word) and the entry explains the head (退伍后户口怎么落).
 - Without any anchor word, an office word that the entry does not explain also declines.
+- With an anchor but no veteran named (浙江丧葬费抚恤金), every other-office subject must be
+  explained by the entry, or the question is declined.
 - Close entries are told apart by the head: the one whose title or keywords own it wins
-  (a family member asking about a document is asking about the document).
+  (a family member asking about a document is asking about the document); an entry that only
+  mentions the head, not sure enough, is offered together with the one that owns it.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from intents.terms import Explainers, Found
 TIE_BREAK_GAP = 0.15  # an entry owning the head may be this far behind the best and still win
 VAGUE_GAP = 0.15  # a question without key terms is offered the entries this close to the best
 EXACT = 0.95  # ... unless it is (nearly) one of the best entry's own phrasings
+SURE = 0.45  # below this, an entry that only mentions the head is offered with the one owning it
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +45,13 @@ class Reading:
     def of(cls, found: list[Found]) -> Reading:
         topical = [f for f in found if not f.term.person]
         anchored = any(f.term.anchor or any(i.term.anchor for i in f.inner) for f in found)
-        veteran = any(f.term.person and f.term.anchor for f in found)
+        # 现役军人 is a topic word of its own, but its part 军人 still names a soldier.
+        # (退役运动员, another office's people, names no soldier.)
+        veteran = any(
+            (f.term.person and f.term.anchor)
+            or (not f.term.office and any(i.term.person and i.term.anchor for i in f.inner))
+            for f in found
+        )
         others = () if veteran else tuple(f for f in found if f.term.person and f.term.office)
         return cls(tuple(found), topical[-1] if topical else None, anchored, others, veteran)
 
@@ -104,17 +114,31 @@ class Aboutness:
         if isinstance(decision, Answer):
             return self._answer(decision, entries, reading)
         if isinstance(decision, Intent) and decision.name == OUT_OF_SCOPE:
-            if reading.veteran and not [f for f in _offices(reading) if not f.term.person]:
+            if reading.veteran:
                 # 我家老人是老兵，60岁以上有补贴吗 reads like the 80岁老人 examples, but a
-                # veteran is named and nothing belongs to another office: ours after all.
+                # veteran is named and nothing belongs to another office that our entry does
+                # not explain (军人子女上小学: the education entry speaks of 小学): ours after all.
                 ours = choose([m for m in matches if m.name != OUT_OF_SCOPE])
-                if isinstance(ours, Answer | Clarify):
+                if isinstance(ours, Answer | Clarify) and self._all_explained(ours, reading):
                     return self.refine(ours, matches, reading)
             return self._with_office(decision, matches, reading)
         if isinstance(decision, Fallback):
             close = [m.name for m in entries[:3]]
             return Fallback(decision.score, self.unexplained(close, reading))
         return decision
+
+    def _unexplained_subjects(self, names: list[str], reading: Reading) -> list[Found]:
+        """The question's other-office subjects (people aside) that none of `names` explains,
+        as a whole or by a part (社保缴费 by 社保)."""
+        return [
+            f
+            for f in _offices(reading)
+            if not f.term.person and not any(any(self._explains(n, [f, *f.inner])) for n in names)
+        ]
+
+    def _all_explained(self, decision: Answer | Clarify, reading: Reading) -> bool:
+        names = [decision.entry_id] if isinstance(decision, Answer) else list(decision.options)
+        return not self._unexplained_subjects(names, reading)
 
     def _elsewhere(self, decision: Decision, names: list[str], reading: Reading) -> Intent | None:
         """A decline with an office when the question belongs to another office, else None."""
@@ -130,6 +154,12 @@ class Aboutness:
                 explained = any(any(self._explains(n, parts)) for n in names)
                 if not reading.anchored or not explained:
                     return self._decline(score, head, reading, names)
+            if reading.anchored and not reading.veteran and isinstance(decision, Answer):
+                # About a veteran thing but no veteran named, and another office's subject the
+                # entry does not explain: 浙江丧葬费抚恤金计算公式 is a worker's death benefit.
+                loose = self._unexplained_subjects(names, reading)
+                if loose:
+                    return self._decline(score, loose[-1], reading, names)
             if not reading.anchored:
                 # Nothing says the question is about veterans, and it names another office's
                 # subject: that office's, even where an entry covers the veterans' side of the
@@ -144,9 +174,7 @@ class Aboutness:
 
     def _answer(self, decision: Answer, entries: list[ClassMatch], reading: Reading) -> Decision:
         head = reading.head
-        if head is not None and not self.explains(decision.entry_id, head):
-            # 参战老兵评残要准备什么材料 asks about 评残, whatever else it shares with 参战:
-            # an entry that never speaks of the head yields to a close one that owns it.
+        if head is not None and not self.owns(decision.entry_id, head):
             owners = [
                 m
                 for m in entries[1:4]
@@ -155,7 +183,18 @@ class Aboutness:
                 and self.owns(m.name, head)
             ]
             if len(owners) == 1:
-                return Answer(owners[0].name, owners[0].score, decision.also)
+                if not self.explains(decision.entry_id, head):
+                    # 参战老兵评残要准备什么材料 asks about 评残, whatever else it shares with
+                    # 参战: an entry that never speaks of the head yields to a close one that
+                    # owns it.
+                    return Answer(owners[0].name, owners[0].score, decision.also)
+                if decision.score < SURE:
+                    # 优抚对象优待证遗失了怎么办: the medical entry mentions the card, the card
+                    # entry is about it; not sure enough to answer with either alone.
+                    return Clarify((decision.entry_id, owners[0].name), decision.score)
+            if not owners and decision.score < SURE and not self.explains(decision.entry_id, head):
+                # The best entry never speaks of what the question is about: not sure.
+                return Fallback(decision.score, self.unexplained([decision.entry_id], reading))
         if not reading.found and len(entries) > 1:
             # No key term at all (补助, 怎么申请): not about any one entry while another is close.
             close = [

@@ -30,11 +30,15 @@ GRIEVANCE = 3  # distinct grievance words that make a letter a grievance
 PETITION, COMPLAINT = "rights.petition", "rights.complaint"
 
 _CLAUSES = re.compile(r"[。！？!?；;\n，,、…]+|\s{2,}")
-_QUESTION = re.compile(
+# A letter that asks something (a question, or an indirect one: 不知道…有没有) ...
+_INTERROGATIVE = (
     r"[?？]|请问|想问|问一下|问问|咨询|怎么|怎样|如何|吗|么$|能否|可否|是否|能不能|可不可以|请告知"
-    r"|想了解|了解一下|求助|怎么办|要求|请求|建议|恳请|请批示|希望"
-    r"|多少|哪里|哪儿|什么|几时|啥"
+    r"|想了解|了解一下|怎么办|多少|哪里|哪儿|什么|几时|啥|有没有|有冇|有无|不知道|行不行|能不能够"
 )
+# ... or only asks to be helped (希望能得到解决): with grievance words, that is a petition.
+_REQUEST = r"求助|要求|请求|建议|恳请|请批示|希望"
+_ASKING = re.compile(_INTERROGATIVE)
+_QUESTION = re.compile(_INTERROGATIVE + "|" + _REQUEST)
 _ASKS = re.compile(
     r"请问|想问一下|想问问|想问下|想问|问一下|问下|问问|我想知道|想知道|咨询一下|请教"
 )
@@ -89,8 +93,9 @@ class Letters:
         if not reading.anchored and any(f.term.office for f in reading.found):
             return whole  # a letter about someone else's affairs (a 社区 医保 clerk's manner)
         grievance = self._grievance(normalize(text))
-        if grievance and not _QUESTION.search(text):
-            # Not a question: a veteran setting out a grievance, for the petition desk.
+        if grievance and not _ASKING.search(text):
+            # Not a question (at most a plea: 希望领导重视): a veteran setting out a grievance,
+            # for the petition desk.
             entry = self._rights_entry(text)
             if entry in self.about.class_index:
                 return Answer(entry, whole.score)
@@ -108,12 +113,24 @@ class Letters:
             return Answer(whole.entry_id, whole.score, also)
         if found:
             ranked = sorted(found, key=lambda k: -found[k])
+            if not self._fits(ranked[0], found[ranked[0]], whole, reading):
+                return whole
             return Answer(ranked[0], found[ranked[0]], tuple(ranked[1:3]))
         if isinstance(whole, Fallback | Clarify) and grievance:
             entry = self._rights_entry(text)
             if entry in self.about.class_index:
                 return Answer(entry, whole.score)
         return whole
+
+    def _fits(self, entry: str, score: float, whole: Decision, reading: Reading) -> bool:
+        """A piece's answer stands for the whole letter only when it is about what the letter
+        asks: where the whole letter was unsure between some entries, one of them, an entry
+        explaining the letter's head (its last key term), or an unmistakable piece.
+        我叔叔是烈士，牺牲在老山前线……不知道他葬在哪个陵园 asks where he lies, not what
+        combat veterans get."""
+        if score >= UNASKED or reading.head is None or not isinstance(whole, Clarify):
+            return True
+        return entry in whole.options or self.about.explains(entry, reading.head)
 
     def _about(self, part: Answer, reading: Reading) -> bool:
         """A piece counts when its entry explains what the piece is about: 需要准备哪些材料 alone
