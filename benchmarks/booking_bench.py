@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import secrets
 import shutil
 import statistics
@@ -52,7 +53,9 @@ def _knowledge(folder: Path) -> Knowledge:
     shutil.copytree(get_settings().policies_dir, root, ignore=shutil.ignore_patterns("*.py"))
     stations = root / "stations.yaml"
     text = stations.read_text(encoding="utf-8")
-    start = text.index(f"  - id: {STATION}\n")
+    found = re.search(rf"^  - id: {STATION}\b", text, re.MULTILINE)  # a comment may follow
+    assert found is not None, f"no station {STATION} in {stations}"
+    start = found.start()
     at = text.index("booking_capacity:", start)
     end = text.index("\n", at)
     stations.write_text(text[:at] + f"booking_capacity: {PLACES}" + text[end:], "utf-8")

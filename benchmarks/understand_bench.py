@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from rapidfuzz import process
 
 from benchmarks.synthetic import perturbed_questions, synthetic_kb
+from bot.config import get_settings
 from intents.evaluate import load_cases
 from intents.normalize import normalize
 from intents.understand import Understanding
@@ -92,3 +94,15 @@ def bench_synthetic(size: int, rounds: int) -> dict[str, float]:
         f"naive.{prefix}.p99_ms": naive["p99_ms"],
         f"{prefix}.stored_questions": len(stored),
     }
+
+
+def main() -> None:
+    """`python -m benchmarks.understand_bench [--quick]`: the understanding figures alone."""
+    rounds = 1 if "--quick" in sys.argv else 3
+    figures = {**bench_real(get_settings().policies_dir, rounds), **bench_synthetic(10_000, rounds)}
+    for name, value in figures.items():
+        print(f"{name:<40} {value}")
+
+
+if __name__ == "__main__":
+    main()
