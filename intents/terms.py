@@ -52,6 +52,17 @@ def _is_term(text: str) -> bool:
     )
 
 
+def _whole(text: str, start: int, length: int) -> bool:
+    """Whether the term at `start` stands whole: a number is not a term inside a longer one
+    (the hotline 12345 in the phone number 13812345678)."""
+    if not text[start].isdigit():
+        return True
+    end = start + length
+    return not (start > 0 and text[start - 1].isdigit()) and not (
+        end < len(text) and text[end].isdigit()
+    )
+
+
 class TermTable:
     """Every term with its concept, office and anchor flag, and a hash lookup to find them."""
 
@@ -115,7 +126,8 @@ class TermTable:
             return empty, empty, empty
         points, owner = code_points(texts)
         first = np.concatenate(([0], np.flatnonzero(points == 0)[:-1] + 1))
-        is_cjk = (points >= CJK_FIRST) & (points <= CJK_LAST) | (points >= 48) & (points <= 57)
+        is_digit = (points >= 48) & (points <= 57)
+        is_cjk = (points >= CJK_FIRST) & (points <= CJK_LAST) | is_digit
         empty = np.zeros(0, dtype=np.int64)
         owners, ids, starts = [empty], [empty], [empty]
         for length in range(MIN_TERM, MAX_TERM + 1):
@@ -129,6 +141,11 @@ class TermTable:
             # A hash collision with a term of another length would be a false find.
             right = self._lengths[term] == length
             at, term = at[hit][right], term[right]
+            # A number is a term only whole: 12345 (the hotline), not inside 13812345678.
+            before = np.where(at > 0, is_digit[(at - 1).clip(min=0)], False)
+            after = is_digit[(at + length).clip(max=len(points) - 1)]
+            whole = ~(is_digit[at] & (before | after))
+            at, term = at[whole], term[whole]
             owners.append(owner[at])
             ids.append(term)
             starts.append(at - first[owner[at]])
@@ -141,7 +158,7 @@ class TermTable:
         for start in range(len(text) - MIN_TERM + 1):
             for length in range(MIN_TERM, min(MAX_TERM, len(text) - start) + 1):
                 number = self._by_text.get(text[start : start + length])
-                if number is not None:
+                if number is not None and _whole(text, start, length):
                     found.append(Found(self.terms[number], start, number))
         found.sort(key=lambda f: (f.start, -len(f.term.text)))
 

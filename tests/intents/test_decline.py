@@ -75,3 +75,16 @@ def test_every_domain_has_an_office_and_words() -> None:
     assert set(examples.offices) == domains  # every domain has words, every word a domain
     for office in examples.offices.values():
         assert office.zh and office.en
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["我的电话是13812345678，优待证怎么办理", "优待证怎么办理 电话15912345001"],
+)
+def test_a_phone_number_is_not_the_12345_hotline(
+    understanding: Understanding, question: str
+) -> None:
+    """A number is a term only whole: the hotline 12345 inside a phone number declined a plain
+    question about the preferential card."""
+    decision = understanding.decide(question)
+    assert isinstance(decision, Answer) and decision.entry_id == "preferential.card", decision

@@ -32,11 +32,11 @@ async def _served(engine: Engine) -> list[AnswerFeedback]:
 
 
 async def test_a_fallback_is_recorded_with_what_was_considered(chat: Chat, engine: Engine) -> None:
-    await chat.say("退役军人坐公交要不要钱")
+    await chat.say("退役军人坐火车打折吗")
     [missed] = await _missed(engine)
     assert (missed.kind, missed.question, missed.station_id) == (
         "fallback",
-        "退役军人坐公交要不要钱",
+        "退役军人坐火车打折吗",
         "county",
     )
     assert missed.candidates and all(not name.startswith("@") for name, _ in missed.candidates)
@@ -108,10 +108,10 @@ async def test_a_miss_before_the_handoff_gets_the_entry_staff_sent(
     veteran, staff = await handed_over(engine, clock)
     async with engine.database.transaction() as session:
         await work.claim(session, desk, staff, 1, clock.now)
-    await veteran.say("退役军人坐公交要不要钱")  # live with staff: relayed, not answered
+    await veteran.say("退役军人坐火车打折吗")  # live with staff: relayed, not answered
     assert await _missed(engine) == []
     chat = Chat(engine, user="another")
-    await chat.say("退役军人坐公交要不要钱")
+    await chat.say("退役军人坐火车打折吗")
     await chat.say("我要找工作人员")
     async with engine.database.transaction() as session:
         await work.claim(session, desk, staff, 2, clock.now)
