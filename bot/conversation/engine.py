@@ -1,8 +1,16 @@
 """The engine: one inbound message in, the replies out, with the turn committed in between.
 
-    lock the conversation (in this process) → open a transaction → read the state (row-locked
-    against other processes) → a duplicate returns the stored replies → the route decides →
-    state, message log and dedupe key are written → commit → replies are returned.
+    lock the conversation (in this process) → open a transaction → lock the conversation across
+    processes and read its state → a duplicate returns the stored replies → understanding →
+    the route decides → message log, state and dedupe key are written → commit → replies.
+
+Turns of one conversation are handled one after another in the order their messages arrived:
+each takes the conversation's locks as it arrives, and is understood inside them. In one
+process the lock is an asyncio lock (its waiters queue in order); across processes on
+PostgreSQL, the turn's transaction first takes an advisory lock on the conversation, whose
+waiters PostgreSQL queues in order too (`storage/repositories/turns.py`). On SQLite, which one
+process serves, the database's single writer is taken after understanding instead, so a long
+letter read in a thread never holds every other conversation's turn.
 
 If the database is unavailable nothing is written and `TryAgainLater` carries a polite reply;
 the caller answers its platform with a status that makes it redeliver. An identity or address
@@ -41,9 +49,10 @@ from intents.decision import Decision, Intent
 from storage.database import Database
 from storage.errors import StorageUnavailable
 from storage.models.base import utcnow
-from storage.repositories.conversations import Conversations, ConversationState
+from storage.repositories.conversations import ConversationState
 from storage.repositories.dedupe import DedupeKeys
-from storage.repositories.messages import Logged, MessageLog
+from storage.repositories.messages import Logged
+from storage.repositories.turns import Turns
 
 MAX_TEXT = 2000  # characters; longer messages get a polite "please shorten it"
 MAX_ID = 128  # message ids and payloads longer than this are not from a real platform
@@ -99,16 +108,9 @@ class Engine:
         started = time.perf_counter()
         self.metrics.messages.labels(inbound.channel).inc()
         knowledge = self.knowledge.current  # one knowledge base for the whole turn
-        decision = None
-        if inbound_problem(inbound) is None and may_need_understanding(inbound.text, self.messages):
-            assert inbound.text is not None
-            if len(inbound.text) <= READ_AT_ONCE:  # about a millisecond: a thread costs more
-                decision = knowledge.understanding.decide(inbound.text)
-            else:  # a long letter takes a while to read, and the loop serves others meanwhile
-                decision = await asyncio.to_thread(knowledge.understanding.decide, inbound.text)
         try:
             async with self.locks.hold(inbound.key):
-                replies, outcome = await self._turn(inbound, knowledge, decision)
+                replies, outcome = await self._turn(inbound, knowledge)
         except StorageUnavailable as exc:
             self.metrics.outcomes.labels("unavailable").inc()
             log.warning("turn not handled, platform should retry: %s", exc, extra=_ids(inbound))
@@ -136,22 +138,26 @@ class Engine:
         except StorageUnavailable as exc:  # the replies are out; only a redelivery repeats them
             log.warning("delivery not recorded: %s", exc, extra=_ids(inbound))
 
-    async def _turn(
-        self, inbound: Inbound, knowledge: Knowledge, decision: Decision | None
-    ) -> tuple[list[Outbound], Handled]:
+    async def _turn(self, inbound: Inbound, knowledge: Knowledge) -> tuple[list[Outbound], Handled]:
         key = inbound.key
+        problem = inbound_problem(inbound)
+        # SQLite: one process, whose turns the lock in `answer` already orders; its one writer
+        # is not held while a message is read. Elsewhere the turn lock comes first.
+        early = self.database.sqlite
+        decision = await self._understand(inbound, knowledge) if early and not problem else None
         async with self.database.transaction() as session:
-            conversations = Conversations(session)
-            state = await conversations.open(key.channel, key.chat_id, key.user_id)
-            dedupe = DedupeKeys(session)
-            stored = await dedupe.handled(state.id, inbound.message_id)
+            turns = Turns(session)
+            state, stored = await turns.begin(
+                key.channel, key.chat_id, key.user_id, inbound.message_id
+            )
             if stored is not None:
                 replies = decode_replies(stored.replies)
                 return replies, "delivered" if stored.delivered else "duplicate"
-            problem = inbound_problem(inbound)
             if problem is not None:  # nothing to remember: the same message gets the same reply
                 text = self.messages.text(state.language, problem, limit=MAX_TEXT)
                 return [Outbound(text)], "invalid"
+            if not early:
+                decision = await self._understand(inbound, knowledge)
             shown = _shown(inbound, state)
             turn = Turn(
                 inbound=inbound,
@@ -186,10 +192,19 @@ class Engine:
                 )
                 for r in replies
             ]
-            await MessageLog(session).add_all(state.id, logged)
-            await conversations.save(state)
-            await dedupe.remember(state.id, inbound.message_id, encode_replies(replies))
+            await turns.end(state, inbound.message_id, logged, encode_replies(replies))
         return replies, turn.outcome
+
+    async def _understand(self, inbound: Inbound, knowledge: Knowledge) -> Decision | None:
+        """What understanding makes of the text, when the route might ask (menu words and
+        digits it never does)."""
+        text = inbound.text
+        if text is None or not may_need_understanding(text, self.messages):
+            return None
+        if len(text) <= READ_AT_ONCE:  # about a millisecond: a thread costs more
+            return knowledge.understanding.decide(text)
+        # A long letter takes a while to read, and the loop serves others meanwhile.
+        return await asyncio.to_thread(knowledge.understanding.decide, text)
 
     def _unavailable(self) -> Outbound:
         # The state (and so the language) could not be read: say it in both languages.

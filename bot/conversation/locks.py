@@ -11,8 +11,10 @@ class KeyedLocks:
     """Serialises turns of one conversation inside this process.
 
     Two messages of one user arriving together (a double tap, a platform retry) must not both
-    read the same state. Across processes the database row lock does the same job; this lock
-    keeps the second turn from even opening a transaction while the first runs.
+    read the same state, and are handled in the order they arrived: asyncio's lock wakes its
+    waiters first come, first served. Across processes the turn's advisory lock on PostgreSQL
+    does the same job (`storage/repositories/turns.py`); this lock keeps the second turn from
+    even opening a transaction while the first runs.
     Entries are pruned as soon as they are free, so the table never grows with the user count.
     """
 

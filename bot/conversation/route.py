@@ -39,8 +39,9 @@ async def respond(turn: Turn) -> list[Outbound]:
 def may_need_understanding(text: str | None, messages: Catalogue) -> bool:
     """Whether understanding might be asked about this text (menu words and digits never are).
 
-    The engine asks it before taking the conversation's lock and transaction: understanding is
-    the slow, pure part of a turn and must not hold the database's write lock while it thinks.
+    The engine asks understanding inside the conversation's lock, once the message is known to
+    be new; on SQLite before its transaction, so the database's one writer is not held while a
+    long letter is read.
     """
     if not text:
         return False

@@ -25,7 +25,8 @@ class Services:
     outbox: OutboxWorker
 
 
-def get_services(request: Request) -> Services:
+# async: FastAPI would run a plain `def` dependency in a worker thread, on every request.
+async def get_services(request: Request) -> Services:
     services: Services | None = getattr(request.app.state, "services", None)
     if services is None:  # only between the app's creation and the end of its start-up
         raise HTTPException(503, "the server is still starting; try again in a moment")

@@ -1,17 +1,55 @@
-"""Conversation state: open one (locked for this transaction), change it, save it."""
+"""Conversation state: open one (locked for this transaction), change it, save it.
+
+The statements a turn runs on every message are built once, here and in `messages.py` /
+`dedupe.py`, and run as SQLAlchemy Core on the session's connection (`turns.py` runs a turn's
+reads in one call and its writes in another): the ORM's unit of work costs several times the
+statement itself, and a turn is a handful of statements (`benchmarks/README.md`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Conversation
 from storage.models.base import utcnow
+from storage.repositories import core
 from storage.repositories.upsert import insert_ignoring_conflict
 from storage.repositories.users import Users
+
+_TABLE = core.table(Conversation)
+_C = _TABLE.c
+# The conversation of one (channel, chat, user) key, row-locked: FOR UPDATE on PostgreSQL;
+# SQLite leaves it out (BEGIN IMMEDIATE has taken the whole database's write lock already).
+STATE_COLUMNS = (
+    _C.id,
+    _C.user_id,
+    _C.flow,
+    _C.step,
+    _C["values"],
+    _C.options,
+    _C.language,
+    _C.station_id,
+    _C.fallbacks,
+)
+KEY = (
+    _C.channel == bindparam("channel"),
+    _C.chat_id == bindparam("chat_id"),
+    _C.external_user_id == bindparam("user"),
+)
+_LOCKED = select(*STATE_COLUMNS).where(*KEY).with_for_update(of=_TABLE)
+_FIND = select(_C.id).where(*KEY)
+# Every column a turn may change; the parameters are named after the columns.
+_SAVE = update(_TABLE).where(_C.id == bindparam("conversation"))
+# Turns of one conversation across processes (PostgreSQL): a transaction-level advisory lock on
+# the conversation's key, whose waiters PostgreSQL queues in the order they asked. The two-key
+# form keeps this space apart from the one-key locks (migrations take one of those).
+_TURN_LOCKS = 0x7E7B07  # the first key: "turns of a conversation"
+_LOCK = select(func.pg_advisory_xact_lock(_TURN_LOCKS, func.hashtext(bindparam("key"))))
 
 
 @dataclass
@@ -32,58 +70,94 @@ class ConversationState:
         self.flow, self.step, self.values = None, None, {}
 
 
+def key_params(channel: str, chat_id: str, external_user_id: str) -> dict[str, str]:
+    return {"channel": channel, "chat_id": chat_id, "user": external_user_id}
+
+
+def state_of(row: Sequence[Any]) -> ConversationState:
+    """The state in a row that starts with `STATE_COLUMNS`."""
+    return ConversationState(
+        id=row[0],
+        user_id=row[1],
+        flow=row[2],
+        step=row[3],
+        values=dict(row[4] or {}),
+        options=[(str(o[0]), str(o[1])) for o in row[5] or []],
+        language=row[6],
+        station_id=row[7],
+        fallbacks=row[8],
+    )
+
+
+def lock_turns(connection: Connection, channel: str, chat_id: str, external_user_id: str) -> None:
+    """Wait for, then hold until the transaction ends, the right to handle a turn of this
+    conversation; in the order asked, across processes. A no-op on SQLite, where BEGIN
+    IMMEDIATE has serialised whole transactions already and one process serves (the engine
+    orders its turns)."""
+    if connection.dialect.name == "postgresql":
+        key = "\x1f".join((channel, chat_id, external_user_id))
+        connection.execute(_LOCK, {"key": key})
+
+
+def save_state(connection: Connection, state: ConversationState) -> bool:
+    """Write `state`; False when there is no such conversation."""
+    result = connection.execute(
+        _SAVE,
+        {
+            "conversation": state.id,
+            "flow": state.flow,
+            "step": state.step,
+            "values": dict(state.values),
+            "options": [list(option) for option in state.options],
+            "language": state.language,
+            "station_id": state.station_id,
+            "fallbacks": state.fallbacks,
+            "updated_at": utcnow(),
+        },
+    )
+    return bool(result.rowcount)
+
+
 class Conversations:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        # The session's identity map holds rows weakly; keeping them here spares `save` a SELECT.
-        self._rows: dict[int, Conversation] = {}
 
     async def open(self, channel: str, chat_id: str, external_user_id: str) -> ConversationState:
         """The state for this key, created on first contact, row-locked until the transaction ends.
 
         The row lock (FOR UPDATE on PostgreSQL; the whole-database write lock on SQLite) is what
-        keeps two server processes from handling the same conversation at once.
+        keeps two server processes from changing the same conversation at once.
         """
-        row = await self._locked(channel, chat_id, external_user_id)
+        params = key_params(channel, chat_id, external_user_id)
+        row = await core.first(self.session, _LOCKED, params)
         if row is None:
-            user_id = await Users(self.session).identify(channel, external_user_id)
-            await insert_ignoring_conflict(
-                self.session,
-                Conversation,
-                {
-                    "channel": channel,
-                    "chat_id": chat_id,
-                    "external_user_id": external_user_id,
-                    "user_id": user_id,
-                    "values": {},
-                    "options": [],
-                },
-                ["channel", "chat_id", "external_user_id"],
-            )
-            row = await self._locked(channel, chat_id, external_user_id)
+            await self.create(channel, chat_id, external_user_id)
+            row = await core.first(self.session, _LOCKED, params)
             assert row is not None, "conversation vanished right after it was inserted"
-        self._rows[row.id] = row
-        return ConversationState(
-            id=row.id,
-            user_id=row.user_id,
-            flow=row.flow,
-            step=row.step,
-            values=dict(row.values or {}),
-            options=[(str(o[0]), str(o[1])) for o in row.options or []],
-            language=row.language,
-            station_id=row.station_id,
-            fallbacks=row.fallbacks,
+        return state_of(row)
+
+    async def create(self, channel: str, chat_id: str, external_user_id: str) -> None:
+        """The conversation of this key, made on first contact (nothing when it is there)."""
+        user_id = await Users(self.session).identify(channel, external_user_id)
+        await insert_ignoring_conflict(
+            self.session,
+            Conversation,
+            {
+                "channel": channel,
+                "chat_id": chat_id,
+                "external_user_id": external_user_id,
+                "user_id": user_id,
+                "values": {},
+                "options": [],
+            },
+            ["channel", "chat_id", "external_user_id"],
         )
 
     async def find(self, channel: str, chat_id: str, external_user_id: str) -> int | None:
         """The id of this key's conversation, without creating or locking it."""
-        return await self.session.scalar(
-            select(Conversation.id).where(
-                Conversation.channel == channel,
-                Conversation.chat_id == chat_id,
-                Conversation.external_user_id == external_user_id,
-            )
-        )
+        params = key_params(channel, chat_id, external_user_id)
+        found = await core.scalar(self.session, _FIND, params)
+        return None if found is None else int(found)
 
     async def user_of(self, conversation_id: int) -> int | None:
         """The user a conversation belongs to now (merges move conversations between users)."""
@@ -101,29 +175,5 @@ class Conversations:
         )
 
     async def save(self, state: ConversationState) -> None:
-        row = self._rows.get(state.id) or await self.session.get(Conversation, state.id)
-        if row is None:
+        if not await self.session.run_sync(lambda s: save_state(s.connection(), state)):
             raise LookupError(f"conversation {state.id} does not exist")
-        row.flow, row.step = state.flow, state.step
-        row.values = dict(state.values)
-        row.options = [list(option) for option in state.options]
-        row.language = state.language
-        row.station_id = state.station_id
-        row.fallbacks = state.fallbacks
-        row.updated_at = utcnow()
-        await self.session.flush()
-
-    async def _locked(
-        self, channel: str, chat_id: str, external_user_id: str
-    ) -> Conversation | None:
-        statement = (
-            select(Conversation)
-            .where(
-                Conversation.channel == channel,
-                Conversation.chat_id == chat_id,
-                Conversation.external_user_id == external_user_id,
-            )
-            .with_for_update()  # SQLite ignores it; BEGIN IMMEDIATE already serialises writers
-            .execution_options(populate_existing=True)
-        )
-        return await self.session.scalar(statement)

@@ -7,11 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Conversation, DedupeKey
 from storage.models.base import utcnow
+from storage.repositories import core
+
+_TABLE = core.table(DedupeKey)
+_D = _TABLE.c
+_REMEMBER = insert(_TABLE)
+_HANDLED = select(_D.replies, _D.delivered_at).where(
+    _D.conversation_id == bindparam("conversation"), _D.message_id == bindparam("message_id")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +41,14 @@ class DedupeKeys:
 
     async def handled(self, conversation_id: int, message_id: str) -> Handled | None:
         """What became of this message the first time, or None when it is new."""
-        row = await self.session.get(DedupeKey, (conversation_id, message_id))
-        return None if row is None else Handled(list(row.replies), row.delivered_at is not None)
+        params = {"conversation": conversation_id, "message_id": message_id}
+        row = await core.first(self.session, _HANDLED, params)
+        return None if row is None else Handled(list(row[0]), row[1] is not None)
 
     async def remember(self, conversation_id: int, message_id: str, replies: list[Any]) -> None:
-        self.session.add(
-            DedupeKey(conversation_id=conversation_id, message_id=message_id, replies=replies)
+        await self.session.run_sync(
+            lambda s: remember(s.connection(), conversation_id, message_id, replies)
         )
-        await self.session.flush()
 
     async def delivered(
         self, channel: str, chat_id: str, user_id: str, message_id: str, now: datetime | None = None
@@ -67,3 +75,20 @@ class DedupeKeys:
         """Forget keys older than `before` (platforms stop redelivering within a day)."""
         result = await self.session.execute(delete(DedupeKey).where(DedupeKey.created_at < before))
         return int(getattr(result, "rowcount", 0) or 0)
+
+
+def remember(
+    connection: Connection, conversation_id: int, message_id: str, replies: list[Any]
+) -> None:
+    """Record that `message_id` was handled and got `replies` (a second time raises: the
+    primary key is the conversation and the message id)."""
+    connection.execute(
+        _REMEMBER,
+        {
+            "conversation_id": conversation_id,
+            "message_id": message_id,
+            "replies": replies,
+            "created_at": utcnow(),
+            "delivered_at": None,
+        },
+    )

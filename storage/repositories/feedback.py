@@ -7,15 +7,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AnswerFeedback, Unanswered
 from storage.models.base import utcnow
 from storage.models.feedback import Mark, MissKind
+from storage.repositories import core
 
 MAX_QUESTION = 500  # characters kept of a question: a long letter is cut, its start says enough
 MAX_ROWS = 5000  # questions read for one inbox view, the newest
+_SERVED = insert(core.table(AnswerFeedback)).returning(core.table(AnswerFeedback).c.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,18 +82,23 @@ class Feedback:
 
     async def served(self, conversation_id: int | None, served: Served) -> int:
         """Note an answer served; its id, for the verdict to come."""
-        row = AnswerFeedback(
-            conversation_id=conversation_id,
-            entry_id=served.entry_id,
-            question=served.question[:MAX_QUESTION],
-            kb_version=served.kb_version,
-            station_id=served.station_id,
-            channel=served.channel,
-            language=served.language,
+        # Core, not the ORM: this runs on every answer a turn serves.
+        served_id = await core.scalar(
+            self.session,
+            _SERVED,
+            {
+                "conversation_id": conversation_id,
+                "entry_id": served.entry_id,
+                "question": served.question[:MAX_QUESTION],
+                "kb_version": served.kb_version,
+                "station_id": served.station_id,
+                "channel": served.channel,
+                "language": served.language,
+                "created_at": utcnow(),
+            },
         )
-        self.session.add(row)
-        await self.session.flush()
-        return row.id
+        assert served_id is not None, "the feedback insert returned no id"
+        return int(served_id)
 
     async def latest(self, conversation_id: int, entry_id: str) -> AnswerFeedback | None:
         """The conversation's last answer with `entry_id`: the one its buttons came with."""

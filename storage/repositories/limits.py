@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import Executable, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import RateCount
+from storage.repositories import core
 from storage.repositories.upsert import insert_for
+
+_COUNTING: dict[str, Executable] = {}  # the counting upsert, built once per database kind
 
 
 class RateCounts:
@@ -27,18 +30,13 @@ class RateCounts:
         """
         seconds = window.total_seconds()
         number = int(now.timestamp() // seconds)
-        statement = insert_for(self.session, RateCount).values(
-            action=action,
-            subject=subject,
-            window=number,
-            hits=1,
-            expires_at=datetime.fromtimestamp((number + 1) * seconds, now.tzinfo),
-        )
-        counting = statement.on_conflict_do_update(
-            index_elements=["action", "subject", "window"],
-            set_={"hits": RateCount.__table__.c.hits + 1},
-        ).returning(RateCount.hits)
-        hits = await self.session.scalar(counting)
+        params = {
+            "action": action,
+            "subject": subject,
+            "window": number,
+            "expires_at": datetime.fromtimestamp((number + 1) * seconds, now.tzinfo),
+        }
+        hits = await core.scalar(self.session, _counting(self.session), params)
         assert hits is not None, "the rate count upsert returned no row"
         return int(hits)
 
@@ -67,3 +65,23 @@ class RateCounts:
         """Drop the counts of windows that have ended; how many were dropped."""
         result = await self.session.execute(delete(RateCount).where(RateCount.expires_at <= now))
         return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _counting(session: AsyncSession) -> Executable:
+    """The upsert `hit` runs, in the ON CONFLICT form of the session's database."""
+    dialect = session.get_bind().dialect.name
+    statement = _COUNTING.get(dialect)
+    if statement is None:
+        values = insert_for(session, core.table(RateCount)).values(
+            action=bindparam("action"),
+            subject=bindparam("subject"),
+            window=bindparam("window"),
+            hits=1,
+            expires_at=bindparam("expires_at"),
+        )
+        statement = values.on_conflict_do_update(
+            index_elements=["action", "subject", "window"],
+            set_={"hits": core.table(RateCount).c.hits + 1},
+        ).returning(RateCount.hits)
+        _COUNTING[dialect] = statement
+    return statement

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import LoggedMessage
 from storage.models.conversations import DIRECTIONS, Direction
+from storage.repositories import core
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,9 @@ class Logged:
     options: list[tuple[str, str]] = field(default_factory=list)
     outcome: str | None = None
     entry_id: str | None = None  # the knowledge-base entry a question was answered with
+
+
+_ADD = insert(core.table(LoggedMessage))
 
 
 class MessageLog:
@@ -51,24 +55,9 @@ class MessageLog:
 
     async def add_all(self, conversation_id: int, messages: list[Logged]) -> None:
         """Log several messages in one statement (a turn's message and its replies)."""
-        for message in messages:
-            _check(message.direction)
         if messages:
-            await self.session.execute(
-                insert(LoggedMessage),
-                [
-                    {
-                        "conversation_id": conversation_id,
-                        "direction": m.direction,
-                        "text": m.text,
-                        "payload": m.payload,
-                        "options": [list(option) for option in m.options],
-                        "outcome": m.outcome,
-                        "entry_id": m.entry_id,
-                        "created_at": m.created_at,
-                    }
-                    for m in messages
-                ],
+            await self.session.run_sync(
+                lambda s: add_all(s.connection(), conversation_id, messages)
             )
 
     async def recent(self, conversation_id: int, limit: int = 100) -> list[Logged]:
@@ -80,6 +69,28 @@ class MessageLog:
             .limit(limit)
         )
         return [logged(row) for row in reversed(list(rows))]
+
+
+def add_all(connection: Connection, conversation_id: int, messages: list[Logged]) -> None:
+    """`MessageLog.add_all` on a connection: one statement for all of `messages`, in order."""
+    for message in messages:
+        _check(message.direction)
+    connection.execute(
+        _ADD,
+        [
+            {
+                "conversation_id": conversation_id,
+                "direction": m.direction,
+                "text": m.text,
+                "payload": m.payload,
+                "options": [list(option) for option in m.options],
+                "outcome": m.outcome,
+                "entry_id": m.entry_id,
+                "created_at": m.created_at,
+            }
+            for m in messages
+        ],
+    )
 
 
 def logged(row: LoggedMessage) -> Logged:

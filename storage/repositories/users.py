@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from storage.models import Base, Identity, User
+from storage.models.base import utcnow
+from storage.repositories import core
 from storage.repositories.upsert import insert_ignoring_conflict
+
+_FIND = select(core.table(Identity).c.user_id).where(
+    core.table(Identity).c.channel == bindparam("channel"),
+    core.table(Identity).c.external_id == bindparam("external_id"),
+)
+_NEW_USER = insert(core.table(User)).returning(core.table(User).c.id)
 
 
 class Users:
@@ -18,30 +26,27 @@ class Users:
 
     async def find(self, channel: str, external_id: str) -> int | None:
         """The user known as `external_id` on `channel`, if any."""
-        return await self.session.scalar(
-            select(Identity.user_id).where(
-                Identity.channel == channel, Identity.external_id == external_id
-            )
+        found = await core.scalar(
+            self.session, _FIND, {"channel": channel, "external_id": external_id}
         )
+        return None if found is None else int(found)
 
     async def identify(self, channel: str, external_id: str) -> int:
         """The user known as `external_id` on `channel`, created on first contact."""
         found = await self.find(channel, external_id)
         if found is not None:
             return found
-        user = User()
-        self.session.add(user)
-        await self.session.flush()
+        user_id = int(await core.scalar(self.session, _NEW_USER, {"created_at": utcnow()}))
         added = await insert_ignoring_conflict(
             self.session,
             Identity,
-            {"user_id": user.id, "channel": channel, "external_id": external_id},
+            {"user_id": user_id, "channel": channel, "external_id": external_id},
             ["channel", "external_id"],
         )
         if added:
-            return user.id
+            return user_id
         # Another process created this identity between our select and insert: use theirs.
-        await self.session.execute(delete(User).where(User.id == user.id))
+        await self.session.execute(delete(User).where(User.id == user_id))
         winner = await self.find(channel, external_id)
         assert winner is not None, "identity vanished right after a conflicting insert"
         return winner
@@ -106,7 +111,7 @@ class Users:
 
 def user_references() -> Iterator[tuple[type[Base], InstrumentedAttribute[int]]]:
     """(model, attribute) of every mapped column that is a foreign key to users.id."""
-    users_id = User.__table__.c.id
+    users_id = core.table(User).c.id
     for mapper in sorted(Base.registry.mappers, key=lambda m: m.class_.__name__):
         for column in mapper.local_table.columns:
             if any(key.column is users_id for key in column.foreign_keys):

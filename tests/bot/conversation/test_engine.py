@@ -48,6 +48,17 @@ async def test_concurrent_messages_of_one_conversation_are_all_handled(chat: Cha
     assert len(chat.engine.locks) == 0  # the lock table is pruned once nobody waits
 
 
+async def test_a_short_message_does_not_overtake_a_long_letter_sent_before_it(chat: Chat) -> None:
+    # The letter is read in a thread (it is long): the message after it waits all the same.
+    letter = chat.inbound(
+        text="第一条：" + "我想问一下优待证怎么办理，还有抚恤金什么时候发放。" * 60
+    )
+    short = chat.inbound(text="第二条：优待证怎么办理")
+    await asyncio.gather(chat.engine.handle(letter), chat.engine.handle(short))
+    asked = [message.text[:3] for message in await chat.log() if message.direction == "in"]
+    assert asked == ["第一条", "第二条"]
+
+
 async def test_concurrent_duplicates_are_handled_once(chat: Chat) -> None:
     inbound = chat.inbound(text="优待证怎么办理")
     results = await asyncio.gather(*(chat.engine.handle(inbound) for _ in range(5)))
