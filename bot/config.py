@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -14,6 +15,16 @@ from bot.calendar.hours import WorkingHours
 from policies.schema import TELEGRAM_CHAT, WECOM_WEBHOOK
 
 DEFAULT_KB_DIR = Path(policies.__file__).parent
+
+
+def _positive(default: float, description: str) -> Any:
+    """A setting that must be above zero (hours, minutes, seconds)."""
+    return Field(default, gt=0, description=description)
+
+
+def _one_or_more(default: int, description: str) -> Any:
+    """A count that must be at least one (attempts, messages per window)."""
+    return Field(default, ge=1, description=description)
 
 
 class Settings(BaseSettings):
@@ -29,6 +40,11 @@ class Settings(BaseSettings):
     )
     auto_migrate: bool = Field(
         True, description="Apply database migrations when the server starts."
+    )
+    redis_url: str = Field(
+        "",
+        description="Redis URL (redis://host:6379/0) where several server processes share "
+        "Telegram's send limits, WeChat's access token and retries; empty: one process.",
     )
     policies_dir: Path = Field(
         DEFAULT_KB_DIR,
@@ -54,10 +70,9 @@ class Settings(BaseSettings):
         "before VETBOT_DATA_KEY was changed. Values sealed under it still open; new ones are "
         "sealed under VETBOT_DATA_KEY. Remove it once `vetbot privacy rotate-key` has finished.",
     )
-    retention_years: float = Field(
+    retention_years: float = _positive(
         3.0,
-        gt=0,
-        description="Years conversations and resolved tickets are kept; a daily job then "
+        "Years conversations and resolved tickets are kept; a daily job then "
         "anonymises them (the counts for reports stay). `vetbot privacy retention --dry-run` "
         "shows what it would remove.",
     )
@@ -92,36 +107,29 @@ class Settings(BaseSettings):
         "commas, e.g. 08:30-12:00,14:30-17:30). The bureau sets this; weekends and Chinese "
         "public holidays are off, make-up working days on. Station opening hours are not assumed.",
     )
-    claim_hours_urgent: float = Field(
-        1.0,
-        gt=0,
-        description="Working hours an urgent ticket may wait unclaimed before it moves up a level.",
+    claim_hours_urgent: float = _positive(
+        1.0, "Working hours an urgent ticket may wait unclaimed before it moves up a level."
     )
-    claim_hours_normal: float = Field(
+    claim_hours_normal: float = _positive(
         8.0,
-        gt=0,
-        description="Working hours any other ticket may wait unclaimed before it moves up a level "
+        "Working hours any other ticket may wait unclaimed before it moves up a level "
         "(village → town → county).",
     )
-    staff_session_hours: float = Field(
-        12.0, gt=0, description="How long a staff console login lasts without logging in again."
+    staff_session_hours: float = _positive(
+        12.0, "How long a staff console login lasts without logging in again."
     )
-    staff_max_failures: int = Field(
+    staff_max_failures: int = _one_or_more(
         5,
-        ge=1,
-        description="Wrong passwords in a row at one login name from one address before that "
+        "Wrong passwords in a row at one login name from one address before that "
         "address is locked out of that name (an unknown name locks alike).",
     )
-    staff_max_failures_per_address: int = Field(
+    staff_max_failures_per_address: int = _one_or_more(
         20,
-        ge=1,
-        description="Wrong staff passwords from one address, whatever the names, before every "
+        "Wrong staff passwords from one address, whatever the names, before every "
         "login from there waits for the lockout window to end.",
     )
-    staff_lockout_minutes: float = Field(
-        15.0,
-        gt=0,
-        description="The window the staff login counts attempts in (a lockout ends with it).",
+    staff_lockout_minutes: float = _positive(
+        15.0, "The window the staff login counts attempts in (a lockout ends with it)."
     )
     api_key: SecretStr = Field(
         SecretStr(""),
@@ -129,41 +137,35 @@ class Settings(BaseSettings):
         "POST /api/chat with `Authorization: Bearer <key>` may name any `user_id` in its body; "
         "without it the web chat's signed cookie decides who is talking. Unset: no key works.",
     )
-    limit_chat: int = Field(
+    limit_chat: int = _one_or_more(
         30,
-        ge=1,
-        description="Messages one identity may send per minute; more get a polite "
+        "Messages one identity may send per minute; more get a polite "
         "“please slow down” (HTTP 429 on the JSON API).",
     )
-    limit_chat_per_address: int = Field(
+    limit_chat_per_address: int = _one_or_more(
         200,
-        ge=1,
-        description="Messages per minute from one network address (web chat), "
+        "Messages per minute from one network address (web chat), "
         "whatever identities it uses. Requests with the API key count per named user only.",
     )
-    limit_link: int = Field(
-        10, ge=1, description="Account-link codes one identity may ask for or type per hour."
+    limit_link: int = _one_or_more(
+        10, "Account-link codes one identity may ask for or type per hour."
     )
-    limit_link_per_address: int = Field(
-        20, ge=1, description="Account-link codes asked for or typed per hour from one address."
+    limit_link_per_address: int = _one_or_more(
+        20, "Account-link codes asked for or typed per hour from one address."
     )
-    limit_tickets: int = Field(
+    limit_tickets: int = _one_or_more(
         3,
-        ge=1,
-        description="New tickets for staff one identity may open per hour (someone in "
+        "New tickets for staff one identity may open per hour (someone in "
         "distress past it still gets the emergency numbers).",
     )
-    limit_tickets_per_address: int = Field(
-        5, ge=1, description="New tickets for staff per hour from one address."
+    limit_tickets_per_address: int = _one_or_more(
+        5, "New tickets for staff per hour from one address."
     )
-    limit_bookings: int = Field(4, ge=1, description="Bookings one identity may make per day.")
-    limit_bookings_per_address: int = Field(
-        10, ge=1, description="Bookings per day from one address."
-    )
-    max_open_bookings: int = Field(
+    limit_bookings: int = _one_or_more(4, "Bookings one identity may make per day.")
+    limit_bookings_per_address: int = _one_or_more(10, "Bookings per day from one address.")
+    max_open_bookings: int = _one_or_more(
         2,
-        ge=1,
-        description="Visits one user may have booked and not yet made; to book "
+        "Visits one user may have booked and not yet made; to book "
         "another, they cancel or make one first.",
     )
     log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING or ERROR.")

@@ -74,13 +74,20 @@ def serve(
 
 
 def _check_workers(settings: Settings) -> None:
-    """Several processes share everything through the database: refuse the set-ups where
-    they could not (one SQLite file, or Telegram long polling, which allows one poller)."""
+    """Several processes share everything through the database, and the channels' send
+    limits and retries through Redis: refuse the set-ups where they could not (one SQLite
+    file, Telegram long polling, which allows one poller, or a channel without Redis)."""
     problem = None
     if async_url(settings.database_url).get_backend_name() == "sqlite":
         problem = "several workers need PostgreSQL: set VETBOT_DATABASE_URL (see the README)"
     elif settings.telegram_token.get_secret_value() and not settings.telegram_webhook_url:
         problem = "Telegram allows one long-polling process: set VETBOT_TELEGRAM_WEBHOOK_URL"
+    elif not settings.redis_url and (
+        settings.telegram_token.get_secret_value() or settings.wechat_token.get_secret_value()
+    ):
+        # Telegram's send limits, WeChat's retries and access token would be per process:
+        # sends past Telegram's limits, a retry on another process answered twice.
+        problem = "several workers with Telegram or WeChat need Redis: set VETBOT_REDIS_URL"
     if problem:
         err.print(f"[red]--workers: {problem}[/red], or run one worker.")
         raise typer.Exit(2)

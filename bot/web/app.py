@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
 from bot.config import Settings, get_settings
+from bot.coordination import coordinate
 from bot.observe import logs
 from bot.staff.escalation import Clock
 from bot.web import admin as admin_pages
@@ -48,8 +49,10 @@ def create_app(
         settings=settings,
         later=runtime.enqueue,
         first_use=runtime.first_use,
+        coordination=coordinate(settings),
     )
     installed = install_channels(host, channels)
+    host.on_stop.insert(0, host.coordination.close)  # the last step (they run in reverse)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -16,6 +16,7 @@ from fastapi import APIRouter
 from bot.channels.replays import REMEMBER_NONCES, FirstUse, RememberedNonces
 from bot.config import Settings
 from bot.conversation.types import Inbound, Outbound, PushHandler
+from bot.coordination import Coordination, in_process
 from bot.messages import LANGUAGES, catalogue
 from bot.outbox.sender import Sender
 from bot.outbox.worker import Enqueue
@@ -61,6 +62,8 @@ class ChannelHost:
     # Signed webhook requests seen before: the server's are in the database; a host without
     # one remembers them in this process.
     first_use: FirstUse = field(default_factory=lambda: RememberedNonces(keep=REMEMBER_NONCES))
+    # What the server's processes share (`bot.coordination`); a host without it, this process.
+    coordination: Coordination = field(default_factory=in_process)
     # Staff chats (Telegram groups where alerts go), answered once the server has started.
     staff_chats: StaffChatHandle = field(default_factory=StaffChatHandle)
 
@@ -75,9 +78,14 @@ class ChannelMount:
 def _telegram(host: ChannelHost) -> None:
     from bot.channels.telegram.channel import TelegramChannel
     from bot.channels.telegram.client import TelegramClient
+    from bot.channels.telegram.limits import RateLimiter
     from bot.channels.telegram.staffchat import TelegramStaffChat, TelegramStaffSender
 
-    client = TelegramClient.from_settings(host.settings, contact_label=contact_button_label())
+    client = TelegramClient.from_settings(
+        host.settings,
+        contact_label=contact_button_label(),
+        limiter=RateLimiter(slots=host.coordination.slots),
+    )
     client.groups = TelegramStaffChat(client, host.staff_chats)
     telegram = TelegramChannel(host.handler, host.settings, client=client)
     staff_sender = TelegramStaffSender(client)
@@ -98,9 +106,15 @@ def _wechat(host: ChannelHost) -> None:
     from bot.channels.wechat.router import make_wechat_router
     from bot.channels.wechat.sender import WeChatSender
 
-    sender = WeChatSender(host.settings)
+    sender = WeChatSender(host.settings, shelf=host.coordination.shelf)
     host.routers.append(
-        make_wechat_router(host.handler, host.settings, host.later, first_use=host.first_use)
+        make_wechat_router(
+            host.handler,
+            host.settings,
+            host.later,
+            first_use=host.first_use,
+            flights=host.coordination.flights,
+        )
     )
     host.senders[sender.channel] = sender
     host.on_stop.append(sender.close)

@@ -53,7 +53,7 @@ class GroupUpdates(Protocol):
 
 class TelegramClient:
     """An aiogram `Bot` and a `RateLimiter`, shared by the webhook, the poller and the sender so
-    that all of a process's sends count against the same limits."""
+    that all of their sends count against the same limits."""
 
     groups: GroupUpdates | None = None  # staff chats, when alerts are installed
 
@@ -134,7 +134,7 @@ class TelegramClient:
                 )
                 return
             except TelegramRetryAfter as error:
-                self._limiter.pause(chat_id, error.retry_after)
+                await self._limiter.pause(chat_id, error.retry_after)
                 attempt += 1
                 if error.retry_after > self._max_inline_wait or attempt > _INLINE_RETRIES:
                     raise

@@ -27,6 +27,7 @@ from bot.channels.wechat.signature import MAX_CLOCK_SKEW, sign, verify, verify_r
 from bot.channels.wechat.turns import REPLY_DEADLINE, Turns
 from bot.config import Settings
 from bot.conversation.types import Inbound, Outbound, PushHandler
+from bot.coordination.types import Flights
 from bot.errors import TryAgainLater
 from bot.outbox.worker import Enqueue
 from bot.privacy.pseudonyms import pseudonym
@@ -48,14 +49,16 @@ def make_wechat_router(
     max_clock_skew: float = MAX_CLOCK_SKEW,
     clock: Callable[[], float] = time.time,
     first_use: FirstUse | None = None,
+    flights: Flights | None = None,
 ) -> APIRouter:
     """The Official Account's server URL. `later` queues the replies that missed the passive
     answer; the server gives it the outbox's enqueue, so that they survive a restart and are
     retried. `first_use` remembers the signed (timestamp, nonce) pairs (`replays.py`); the
-    server gives it the database's, else this process remembers them."""
+    server gives it the database's, else this process remembers them. `flights` are the turns
+    in flight (`turns.py`): the server gives it the deployment's, else this process's."""
     endpoint = WeChatEndpoint(
         Account.of(settings),
-        Turns(handler, later, deadline=reply_deadline),
+        Turns(handler, later, flights=flights, deadline=reply_deadline),
         max_clock_skew=max_clock_skew,
         clock=clock,
         first_use=first_use or RememberedNonces(keep=2 * max_clock_skew),

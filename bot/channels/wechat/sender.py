@@ -12,6 +12,7 @@ from bot.channels.wechat.messages import CHANNEL, render
 from bot.channels.wechat.token import REJECTED, AccessToken
 from bot.config import Settings
 from bot.conversation.types import ConversationKey, Outbound
+from bot.coordination.types import Shelf
 from bot.outbox.sender import DeliveryError
 
 PATH = "/cgi-bin/message/custom/send"
@@ -32,11 +33,22 @@ LATER = {-1: 5.0, 45011: 60.0, 45009: 3600.0}  # busy, per-minute limit, daily q
 class WeChatSender:
     channel = CHANNEL
 
-    def __init__(self, settings: Settings, *, http: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        http: httpx.AsyncClient | None = None,
+        shelf: Shelf | None = None,
+    ) -> None:
+        """`shelf` keeps the access token: the server gives it the deployment's
+        (`bot.coordination`), so that its processes share one token."""
         self._http = http or httpx.AsyncClient(base_url=settings.wechat_api_base, timeout=TIMEOUT)
         self._own_http = http is None
         self._token = AccessToken(
-            self._http, settings.wechat_app_id, settings.wechat_app_secret.get_secret_value()
+            self._http,
+            settings.wechat_app_id,
+            settings.wechat_app_secret.get_secret_value(),
+            shelf=shelf,
         )
 
     async def close(self) -> None:
@@ -61,7 +73,7 @@ class WeChatSender:
             if code == 0:
                 return
             if code in REJECTED and attempt == 1:
-                self._token.invalidate(token)
+                await self._token.invalidate(token)
                 continue
             raise _delivery_error(code, result.get("errmsg"))
 

@@ -1,22 +1,24 @@
 """The access token for WeChat's server APIs, from the stable_token endpoint, cached.
 
 stable_token (unlike the older /cgi-bin/token) gives every caller the same token while it is
-valid and does not invalidate the one another caller holds, so each process can cache its own
-copy without the processes knocking each other's tokens out."""
+valid and does not invalidate the one another caller holds. Still, the token is kept on a
+`Shelf` and refreshed under its lock: with VETBOT_REDIS_URL every process of the deployment
+shares one token and one refresh at a time (the calls are counted against a daily quota, and
+a forced refresh ends every other holder's token); without it, this process keeps its own."""
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 
+from bot.coordination.local import LocalShelf
+from bot.coordination.types import Shelf
 from bot.outbox.sender import DeliveryError
 
 PATH = "/cgi-bin/stable_token"
 REFRESH_MARGIN = 300.0  # seconds before expiry a token is replaced
+LOCK_EXPIRY = 30.0  # seconds a refresh may hold the lock (three HTTP timeouts)
 # The token was rejected by an API call: expired, invalid, or not the latest one.
 REJECTED = frozenset({40001, 40014, 42001})
 _HINTS = {
@@ -33,21 +35,23 @@ class AccessToken:
         app_id: str,
         app_secret: str,
         *,
-        clock: Callable[[], float] = time.monotonic,
+        shelf: Shelf | None = None,
     ) -> None:
         self._http = http
         self._app_id = app_id
         self._app_secret = app_secret
-        self._clock = clock
-        self._lock = asyncio.Lock()  # one request for a token at a time, the others reuse it
-        self._token: str | None = None
-        self._expires = 0.0
+        self._shelf = shelf or LocalShelf()
+        self._name = f"wechat:token:{app_id}"
         self._rejected: str | None = None
 
     async def get(self) -> str:
-        async with self._lock:
-            token = self._token
-            if token is None or self._clock() >= self._expires - REFRESH_MARGIN:
+        token = await self._shelf.get(self._name)
+        if token is not None:
+            return token
+        # One request for a token at a time; whoever waited reuses the one just fetched.
+        async with self._shelf.lock(self._name, LOCK_EXPIRY):
+            token = await self._shelf.get(self._name)
+            if token is None:
                 token = await self._fetch(force=False)
                 if token == self._rejected:
                     # WeChat handed back the token it just refused: ask for a new one. Forcing
@@ -55,10 +59,11 @@ class AccessToken:
                     token = await self._fetch(force=True)
             return token
 
-    def invalidate(self, token: str) -> None:
-        """An API call refused `token`: fetch another next time."""
-        if token == self._token:
-            self._token, self._rejected = None, token
+    async def invalidate(self, token: str) -> None:
+        """An API call refused `token`: fetch another next time (unless another process
+        already put a newer one)."""
+        self._rejected = token
+        await self._shelf.discard(self._name, token)
 
     async def _fetch(self, *, force: bool) -> str:
         if not self._app_id or not self._app_secret:
@@ -85,5 +90,5 @@ class AccessToken:
                 f"WeChat gave no access token: errcode {code}, {result.get('errmsg')!r}"
                 + (f" ({hint})" if hint else "")
             )
-        self._token, self._expires = token, self._clock() + lifetime
+        await self._shelf.put(self._name, token, max(lifetime - REFRESH_MARGIN, 1.0))
         return token

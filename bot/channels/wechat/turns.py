@@ -7,22 +7,32 @@ with its replies. When no request is left waiting, the replies are handed to `la
 outbox) instead, and retries of that message get an empty "success" once they are queued;
 a retry that comes while they cannot be queued yet takes them back (see `handover.py`).
 
-This coalesces requests within one process. Across processes the engine's dedupe still runs
-each message once, but a retry landing on another process may then repeat the replies
-passively; pin /webhooks/wechat to one process (or sticky-route by openid) to avoid that.
+The turn runs in the process that first received the message; its flight (`Flights`: who
+waits, and the replies) is where every process sees it when the server shares Redis
+(`bot.coordination`). A retry landing on another process joins the flight and polls it: it
+answers with the replies when the turn finishes while it waits, "success" when they went to
+the outbox, and 500 (WeChat retries) when the turn failed. Only the process that runs the
+turn can take its replies back from a failing outbox write (`handover.py`); a retry elsewhere
+answers "success" and leaves them to that process's attempts. A turn running longer than
+`KEEP_RUNNING` frees its flight, and a retry after that runs the message again (the engine's
+dedupe then hands back the stored replies). Without Redis the flight is this process's.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from bot.channels.wechat.handover import WAITS, Handover
+from bot.conversation.replies import decode_replies, encode_replies
 from bot.conversation.types import ConversationKey, Inbound, Outbound, PushHandler
+from bot.coordination.local import LocalFlights
+from bot.coordination.types import Flights, Phase, Sight
 from bot.errors import TryAgainLater
 from bot.outbox.worker import Enqueue
 from bot.privacy.pseudonyms import pseudonym
@@ -31,14 +41,22 @@ log = logging.getLogger(__name__)
 
 REPLY_DEADLINE = 4.5  # seconds a request waits for its turn before answering "success"
 KEEP_FINISHED = 60.0  # seconds a finished turn is remembered for retries (WeChat's come within ~15)
+# Seconds a turn's flight is claimed while it runs: past WeChat's retries; a process that
+# died mid-turn frees it then.
+KEEP_RUNNING = 30.0
+POLL = 0.05  # seconds between looks at a flight run by another process
+
+
+class FirstTurnFailed(Exception):
+    """The process running this message's turn failed it: WeChat's next retry starts afresh."""
 
 
 @dataclass(eq=False)
 class _Turn:
     key: ConversationKey
     task: asyncio.Task[list[Outbound]]
-    waiting: int = 0  # requests now waiting for the task
-    answer: Literal["pending", "passive", "later"] = "pending"
+    waiting: int = 0  # requests of this process now waiting for the task
+    answer: Phase = "pending"
     finished_at: float | None = None
     replies: list[Outbound] = field(default_factory=list)
     handover: Handover | None = None  # the replies handed to `later`, when answer is "later"
@@ -56,18 +74,21 @@ class Turns:
         handler: PushHandler,
         later: Enqueue,
         *,
+        flights: Flights | None = None,
         deadline: float = REPLY_DEADLINE,
         keep: float = KEEP_FINISHED,
         clock: Callable[[], float] = time.monotonic,
         waits: tuple[float, ...] = WAITS,
     ) -> None:
+        """`flights` are the deployment's (`bot.coordination`), else this process's."""
         self._handler = handler
         self._later = later
+        self._flights = flights or LocalFlights()
         self._deadline = deadline
         self._keep = keep
         self._clock = clock
         self._waits = waits
-        self._turns: dict[str, _Turn] = {}
+        self._turns: dict[str, _Turn] = {}  # the turns this process runs, until forgotten
         self._deliveries: set[asyncio.Task[None]] = set()
 
     async def answer(self, inbound: Inbound) -> list[Outbound] | None:
@@ -76,23 +97,51 @@ class Turns:
         self._forget_old()
         turn = self._turns.get(inbound.message_id)
         if turn is None:
+            if not await self._flights.board(inbound.message_id, KEEP_RUNNING):
+                return await self._elsewhere(inbound)
             turn = self._start(inbound)
         elif turn.answer == "later":
-            return await self._take_back(turn)
+            return await self._take_back(inbound, turn)
         elif turn.answer == "passive":
             return turn.replies  # our first answer did not reach WeChat: give it again
         turn.waiting += 1
+        await self._flights.join(inbound.message_id)
         try:
             await asyncio.wait({turn.task}, timeout=self._deadline)
         finally:
             turn.waiting -= 1
-        if not turn.task.done() or turn.answer == "later":
-            return None
-        replies = turn.task.result()
-        turn.answer, turn.replies = "passive", replies
-        return replies
+            sight = await self._flights.leave(inbound.message_id)
+        if turn.task.done():
+            turn.task.result()  # raises what the handler raised
+        # Passive when the turn landed while this request waited, whichever process waited.
+        return turn.replies if sight.phase == "passive" else None
 
-    async def _take_back(self, turn: _Turn) -> list[Outbound] | None:
+    async def _elsewhere(self, inbound: Inbound) -> list[Outbound] | None:
+        """A retry of a message whose turn another process runs (or ran): wait for its flight
+        to land, as a request of that process would."""
+        name = inbound.message_id
+        loop = asyncio.get_running_loop()
+        end = loop.time() + self._deadline
+        sight = await self._flights.join(name)
+        try:
+            while sight.phase == "pending" and loop.time() < end:
+                await asyncio.sleep(POLL)
+                sight = await self._flights.look(name)
+        finally:
+            sight = _latest(sight, await self._flights.leave(name))
+        log.info(
+            "WeChat message %s of %s runs in another process: %s",
+            name,
+            pseudonym(inbound.key),
+            sight.phase,
+        )
+        if sight.phase == "gone":
+            raise FirstTurnFailed(f"the first turn of message {name} failed or was lost")
+        if sight.phase == "passive":
+            return decode_replies(json.loads(sight.replies))
+        return None  # still running ("success": the outbox delivers), or already queued
+
+    async def _take_back(self, inbound: Inbound, turn: _Turn) -> list[Outbound] | None:
         """A retry of a message whose replies went to `later`: "success" once they are queued,
         the replies themselves while they cannot be."""
         if turn.handover is None:
@@ -101,39 +150,54 @@ class Turns:
         if replies is not None:
             log.info("WeChat replies to %s answered passively: not queued yet", pseudonym(turn.key))
             turn.answer, turn.replies = "passive", replies
+            await self._flights.settle(inbound.message_id, _encoded(replies), self._keep)
         return replies
 
     def _start(self, inbound: Inbound) -> _Turn:
         # A retry of a message whose replies another process, or this one before a restart,
         # already queued gets none: they are on their way through the outbox.
-        task = asyncio.create_task(
-            self._handler.to_send(inbound), name=f"wechat-turn-{inbound.message_id}"
-        )
+        task = asyncio.create_task(self._run(inbound), name=f"wechat-turn-{inbound.message_id}")
         turn = _Turn(key=inbound.key, task=task)
         self._turns[inbound.message_id] = turn
         task.add_done_callback(lambda _: self._finished(inbound, turn))
         return turn
 
+    async def _run(self, inbound: Inbound) -> list[Outbound]:
+        """The turn, then its landing: passive if a request (of any process) waits for it,
+        else its replies go to `later`."""
+        name = inbound.message_id
+        try:
+            replies = await self._handler.to_send(inbound)
+        except BaseException:
+            await asyncio.shield(self._flights.drop(name))  # a retry starts afresh
+            raise
+        turn = self._turns[name]
+        turn.replies = replies
+        turn.answer = await self._flights.land(name, _encoded(replies), self._keep)
+        if turn.answer == "later":
+            turn.handover = self._answer_later(inbound, replies)
+        return replies
+
     def _finished(self, inbound: Inbound, turn: _Turn) -> None:
-        message_id = inbound.message_id
-        # Runs before any waiting request resumes, so `waiting` says whether one will answer.
+        # Runs before any waiting request resumes, so `waiting` says whether one will report
+        # a failure.
         turn.finished_at = self._clock()
         if turn.task.cancelled():
-            self._turns.pop(message_id, None)
+            self._turns.pop(inbound.message_id, None)
             return
         error = turn.task.exception()
-        if error is not None:
-            self._turns.pop(message_id, None)  # a retry starts afresh
-            if turn.waiting == 0:  # nobody left to report it to: "success" was answered
-                log.error(
-                    "WeChat turn %s of %s failed", message_id, pseudonym(turn.key), exc_info=error
-                )
-                if isinstance(error, TryAgainLater):
-                    self.deliver_later(turn.key, error.replies)  # ask the user to send it again
+        if error is None:
             return
-        if turn.waiting == 0 and turn.answer == "pending":
-            turn.answer = "later"
-            turn.handover = self._answer_later(inbound, turn.task.result())
+        self._turns.pop(inbound.message_id, None)  # a retry starts afresh
+        if turn.waiting == 0:  # nobody here to report it to: "success" was answered
+            log.error(
+                "WeChat turn %s of %s failed",
+                inbound.message_id,
+                pseudonym(turn.key),
+                exc_info=error,
+            )
+            if isinstance(error, TryAgainLater):
+                self.deliver_later(turn.key, error.replies)  # ask the user to send it again
 
     def deliver_later(self, key: ConversationKey, replies: list[Outbound]) -> Handover | None:
         """Hand replies to `later` in the background; what becomes of them (None: no replies)."""
@@ -187,3 +251,13 @@ class Turns:
         ]
         for message_id in old:
             del self._turns[message_id]
+
+
+def _encoded(replies: list[Outbound]) -> str:
+    return json.dumps(encode_replies(replies), ensure_ascii=False)
+
+
+def _latest(before: Sight, after: Sight) -> Sight:
+    """What a request that stops waiting answers with: the flight as it left it, unless it
+    was gone (expired) then but had landed meanwhile."""
+    return before if after.phase == "gone" and before.phase != "pending" else after

@@ -13,7 +13,9 @@ from bot.config import Settings
 from tests.bot.channels.channel_config import make_settings
 from tests.bot.channels.channel_handlers import EchoHandler
 from tests.bot.channels.telegram.telegram_fake import FakeTelegram
-from tests.bot.channels.wechat.wechat_fake import FakeWeChat
+from tests.bot.channels.wechat.wechat_fake import fake_wechat
+
+__all__ = ["fake_wechat"]  # the fixture, for every channel test
 
 
 @pytest.fixture
@@ -38,16 +40,6 @@ def telegram_settings(fake_telegram: FakeTelegram) -> Settings:
 @pytest.fixture
 def echo() -> EchoHandler:
     return EchoHandler()
-
-
-@pytest.fixture
-async def fake_wechat() -> AsyncIterator[FakeWeChat]:
-    fake = FakeWeChat()
-    await fake.start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
 
 
 @pytest.fixture

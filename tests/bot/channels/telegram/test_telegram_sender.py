@@ -136,6 +136,6 @@ async def test_the_limiter_spaces_one_chat_a_second_and_all_chats_thirty_a_secon
 async def test_a_429_pauses_the_chat() -> None:
     clock = FakeClock()
     limiter = RateLimiter(clock=clock, sleep=clock.sleep)
-    limiter.pause("42", 7)
+    await limiter.pause("42", 7)
     await limiter.wait("42")
     assert clock.slept == [7.0]

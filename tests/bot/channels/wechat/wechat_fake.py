@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 from aiohttp import web
 from pydantic import SecretStr
 
@@ -75,3 +77,14 @@ class FakeWeChat:
             return web.json_response({"errcode": 45002, "errmsg": "content size out of limit"})
         self.sent.append(message)
         return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+
+@pytest.fixture
+async def fake_wechat() -> AsyncIterator[FakeWeChat]:
+    """A fake WeChat API server running for the test."""
+    fake = FakeWeChat()
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()
