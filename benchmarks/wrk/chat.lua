@@ -1,10 +1,13 @@
 -- POST /api/chat as many veterans would: users rotate, four questions to one menu word.
 -- Each wrk thread numbers its own messages, so every message id is unique in a run.
 -- The server is told who the user is by the integration key (VETBOT_API_KEY) when one is set.
+-- BENCH_REQUESTS (per thread) ends a thread after that many answers, saying so on stdout, so
+-- that runs being compared carry the same traffic (the same users met for the first time).
 
 local users = tonumber(os.getenv("BENCH_USERS") or "500")
 local key = os.getenv("BENCH_API_KEY") or ""
 local run = os.getenv("BENCH_RUN") or "r"
+local stop_after = tonumber(os.getenv("BENCH_REQUESTS") or "0")
 local texts = {"优待证怎么办理", "抚恤金什么时候发", "义务兵家庭优待金", "服务站在哪里", "菜单"}
 
 local threads = {}
@@ -32,6 +35,18 @@ function request()
     '{"user_id":"bench-%s-%d","message_id":"%s-%d-%d","text":"%s"}',
     run, user, run, tid, counter, text)
   return wrk.format(nil, nil, nil, body)
+end
+
+if stop_after > 0 then
+  local answered = 0
+  function response(status, headers, body)
+    answered = answered + 1
+    if answered == stop_after then
+      io.write("WRK-THREAD-DONE\n")
+      io.stdout:flush()
+      wrk.thread:stop()
+    end
+  end
 end
 
 function done(summary, latency, requests)
