@@ -9,24 +9,30 @@ from pathlib import Path
 from tests.bot.chatting import Chat
 from tests.bot.cli.running import vetbot
 
-BUS = ["老兵坐公交车要不要钱，电话13812345678", "退伍军人坐公交要钱吗", "退役军人坐公交要不要钱"]
+TRAIN = [
+    "退伍军人坐火车能打折吗？电话13812345678",
+    "退伍军人坐火车能打折吗",
+    "退役军人坐火车打折吗",
+]
 KEYS = {"key", "ids", "size", "new", "mark", "examples", "first_seen", "last_seen", "kinds",
         "considered", "likely", "unhelpful", "reasons", "stations"}  # fmt: skip
 
 
 async def test_unanswered_as_json_in_the_documented_shape(tmp_path: Path, chat: Chat) -> None:
-    for text in BUS:
+    for text in TRAIN:
         await chat.say(text)
         await chat.say("服务站")  # answered: two misses in a row would hand over to a person
     shown = vetbot(tmp_path, "insights", "unanswered", "--json")
     assert shown.returncode == 0, shown.stderr
-    [bus] = json.loads(shown.stdout)
-    assert set(bus) == KEYS
-    assert bus["size"] == 3 and bus["kinds"] == {"fallback": 3} and bus["mark"] == ""
+    [train] = json.loads(shown.stdout)
+    assert set(train) == KEYS
+    # The one with a phone number is offered a clarification on the fixture knowledge base.
+    assert train["size"] == 3 and train["kinds"] == {"fallback": 2, "clarify": 1}
+    assert train["mark"] == ""
     assert "13812345678" not in shown.stdout
-    assert any("138****5678" in example for example in bus["examples"])
-    assert {"entry_id", "title", "count", "score"} == set(bus["considered"][0])
-    assert bus["stations"] == {"county": 3}
+    assert any("138****5678" in example for example in train["examples"])
+    assert {"entry_id", "title", "count", "score"} == set(train["considered"][0])
+    assert train["stations"] == {"county": 3}
     later = vetbot(tmp_path, "insights", "unanswered", "--json", "--since", "2999-01-01")
     assert json.loads(later.stdout) == []
     table = vetbot(tmp_path, "insights", "unanswered", "--station", "tongshi")
