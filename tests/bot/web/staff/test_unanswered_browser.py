@@ -12,7 +12,7 @@ from tests.bot.web.browser import PHONE
 from tests.bot.web.consoles import PASSWORD, with_staff
 from tests.bot.web.servers import ServerProcess
 
-BUS = ["退役军人坐公交要不要钱", "退伍军人坐公交要钱吗", "老兵坐公交车要不要钱，电话13812345678"]
+TRAIN = ["退役军人坐火车打折吗", "退伍军人坐火车能打折吗", "退伍军人坐火车能打折吗 13812345678"]
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def _say(page: Page, text: str, expected: str) -> None:
 def test_fallbacks_and_not_helpful_show_as_clusters_and_a_mark_hides_one(
     server: ServerProcess, browser: Browser
 ) -> None:
-    for question in BUS:  # three veterans, each on their own phone
+    for question in TRAIN:  # three veterans, each on their own phone
         veteran = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
         veteran.set_default_timeout(30_000)
         veteran.goto(server.url)
