@@ -122,6 +122,10 @@ class Outage:
         return result
 
 
+async def _nothing() -> None:
+    """The fallback of a write this process has already made to its own copy."""
+
+
 def _ms(seconds: float) -> int:
     return max(1, round(seconds * 1000))
 
@@ -167,15 +171,16 @@ class RedisShelf:
         async def shared() -> None:
             await self._redis.set(self._prefix + name, value, px=_ms(ttl))
 
-        await self._outage.guarded("shelf", shared, lambda: self._local.put(name, value, ttl))
-        await self._local.put(name, value, ttl)  # what this process falls back to meanwhile
+        # This process keeps a copy either way: what it falls back to if Redis goes away.
+        await self._local.put(name, value, ttl)
+        await self._outage.guarded("shelf", shared, _nothing)
 
     async def discard(self, name: str, value: str) -> None:
         async def shared() -> None:
             await self._discard(keys=[self._prefix + name], args=[value])
 
-        await self._outage.guarded("shelf", shared, lambda: self._local.discard(name, value))
         await self._local.discard(name, value)
+        await self._outage.guarded("shelf", shared, _nothing)
 
     @asynccontextmanager
     async def lock(self, name: str, expiry: float) -> AsyncIterator[None]:
