@@ -20,11 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.conversation.knowledge import KnowledgeStore
 from bot.errors import ActionRefused, NotVisible
-from bot.staff import tickets
 from bot.staff.alerts.codes import DIGITS, WRONG_PER_HOUR, code_hash
 from bot.staff.alerts.compose import CLAIM, LANG
 from bot.staff.alerts.targets import staff_chats
 from bot.staff.desk import Desk, ticket_number
+from bot.staff.tickets import TicketWork
 from storage.database import Database
 from storage.models.base import utcnow
 from storage.repositories.alerts import AlertMarks, StaffTelegramLinks
@@ -145,11 +145,12 @@ class StaffAnswers:
     ) -> Said:
         number = ticket_number(ticket_id)
         try:
+            act = TicketWork(session, desk, staff, now)
             if words.pressed is not None:
-                await tickets.claim(session, desk, staff, ticket_id, now)
+                await act.claim(ticket_id)
                 claimed = desk.text(LANG, "alerts.chat.claimed", number=number, name=staff.shown)
                 return Said(claimed, done=True)
-            await tickets.reply(session, desk, staff, ticket_id, text, now)
+            await act.reply(ticket_id, text)
         except NotVisible:
             return Said(desk.text(LANG, "alerts.chat.not_found", number=number))
         except ActionRefused as refused:

@@ -7,6 +7,7 @@ through it, and one outside their stations answers 404 exactly like one that doe
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import partial
 from typing import Annotated, Any, Literal
@@ -161,47 +162,35 @@ async def ticket(ticket_id: RowId, c: ConsoleDep, reveal: bool = False) -> dict[
 @router.post("/tickets/{ticket_id}/reveal")
 async def reveal(ticket_id: RowId, c: ActingDep) -> dict[str, Any]:
     """The same, unmasked; the reveal is written to the audit log."""
-    return await c.shown(
-        lambda s: work.reveal(s, c.desk, c.staff, ticket_id, c.now),
-        partial(_detail, c, revealed=True),
-    )
+    return await c.revealed(work.reveal, ticket_id, _detail)
 
 
 @router.post("/tickets/{ticket_id}/claim")
 async def claim(ticket_id: RowId, c: ActingDep) -> dict[str, Any]:
-    return await c.shown(
-        lambda s: work.claim(s, c.desk, c.staff, ticket_id, c.now), partial(_row, c)
-    )
+    return await _acted(c, lambda act: act.claim(ticket_id))
 
 
 @router.post("/tickets/{ticket_id}/reply")
 async def reply(ticket_id: RowId, body: ReplyIn, c: ActingDep) -> dict[str, Any]:
-    return await c.shown(
-        lambda s: work.reply(s, c.desk, c.staff, ticket_id, body.text, c.now), partial(_row, c)
-    )
+    return await _acted(c, lambda act: act.reply(ticket_id, body.text))
 
 
 @router.post("/tickets/{ticket_id}/transfer")
 async def transfer(ticket_id: RowId, body: TransferIn, c: ActingDep) -> dict[str, Any]:
     async with c.services.database.transaction() as session:
-        found = await work.transfer(
-            session, c.desk, c.staff, ticket_id, body.station_id, c.now, body.note
-        )
+        act = work.TicketWork(session, c.desk, c.staff, c.now)
+        found = await act.transfer(ticket_id, body.station_id, body.note)
         return {"id": found.id, "station_id": found.station_id, "status": found.status}
 
 
 @router.post("/tickets/{ticket_id}/resolve")
 async def resolve(ticket_id: RowId, body: ResolveIn, c: ActingDep) -> dict[str, Any]:
-    return await c.shown(
-        lambda s: work.resolve(s, c.desk, c.staff, ticket_id, body.note, c.now), partial(_row, c)
-    )
+    return await _acted(c, lambda act: act.resolve(ticket_id, body.note))
 
 
 @router.post("/tickets/{ticket_id}/reopen")
 async def reopen(ticket_id: RowId, c: ActingDep) -> dict[str, Any]:
-    return await c.shown(
-        lambda s: work.reopen(s, c.desk, c.staff, ticket_id, c.now), partial(_row, c)
-    )
+    return await _acted(c, lambda act: act.reopen(ticket_id))
 
 
 @router.get("/stations")
@@ -277,6 +266,15 @@ async def audit(c: ConsoleDep) -> list[dict[str, Any]]:
 
 async def _names(session: Any) -> dict[int, str]:
     return {s.id: s.shown for s in await StaffAccounts(session).all()}
+
+
+async def _acted(
+    c: Console, action: Callable[[work.TicketWork], Awaitable[Ticket]]
+) -> dict[str, Any]:
+    """Do `action` as `c`'s member, answered with the ticket's row as it was committed."""
+    return await c.shown(
+        lambda s: action(work.TicketWork(s, c.desk, c.staff, c.now)), partial(_row, c)
+    )
 
 
 async def _row(c: Console, session: Any, found: Ticket) -> dict[str, Any]:

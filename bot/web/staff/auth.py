@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request
@@ -28,6 +28,8 @@ from storage.repositories.staff import StaffAccount
 
 Found = TypeVar("Found")
 Shown = TypeVar("Shown")
+Key = TypeVar("Key")
+Shows = TypeVar("Shows", contravariant=True)
 
 COOKIE = "vetbot_staff"
 LANG_COOKIE = "vetbot_staff_lang"
@@ -75,6 +77,27 @@ class Console:
         what it found, in one transaction: the answer is what was committed."""
         async with self.services.database.transaction() as session:
             return await show(session, await act(session))
+
+    async def revealed(
+        self,
+        reveal: Callable[[AsyncSession, Desk, StaffAccount, Key, datetime], Awaitable[Found]],
+        key: Key,
+        detail: Detail[Found],
+    ) -> dict[str, Any]:
+        """`reveal` the record `key` names (the staff code checks the member may and audits it)
+        and show it unmasked by `detail`, in one transaction: a ticket, a request, a visit."""
+        return await self.shown(
+            lambda s: reveal(s, self.desk, self.staff, key, self.now),
+            lambda s, found: detail(self, s, found, revealed=True),
+        )
+
+
+class Detail(Protocol[Shows]):
+    """How the console shows one record: personal data masked, or `revealed`."""
+
+    def __call__(
+        self, c: Console, session: AsyncSession, found: Shows, /, *, revealed: bool
+    ) -> Awaitable[dict[str, Any]]: ...
 
 
 class NotLoggedIn(Exception):

@@ -105,10 +105,7 @@ async def request(number: CaseNumber, c: ConsoleDep) -> dict[str, Any]:
 
 @router.post("/requests/{number}/reveal")
 async def reveal(number: CaseNumber, c: ActingDep) -> dict[str, Any]:
-    return await c.shown(
-        lambda s: cases.reveal_request(s, c.desk, c.staff, number, c.now),
-        partial(_detail, c, revealed=True),
-    )
+    return await c.revealed(cases.reveal_request, number, _detail)
 
 
 @router.post("/requests/{number}/state")
@@ -133,18 +130,20 @@ async def bookings(c: ConsoleDep) -> list[dict[str, Any]]:
 @router.post("/bookings/{number}/reveal")
 async def reveal_visitor(number: CaseNumber, c: ActingDep) -> dict[str, Any]:
     """Who is coming, phone unmasked; the reveal is written to the audit log."""
-    async with c.services.database.transaction() as session:
-        found = await cases.reveal_visitor(session, c.desk, c.staff, number, c.now)
-        [row] = await visit_rows(session, c, [found], revealed=True)
-    return row
+    return await c.revealed(cases.reveal_visitor, number, _visit)
 
 
 @router.post("/bookings/{number}/state")
 async def end(number: CaseNumber, body: VisitStateIn, c: ActingDep) -> dict[str, Any]:
     """Mark a visit attended or no-show (a no-show frees the place; the user is told)."""
-    async with c.services.database.transaction() as session:
-        ended = await cases.end_visit(session, c.desk, c.staff, number, body.state, c.now)
-        [row] = await visit_rows(session, c, [ended])
+    return await c.shown(
+        lambda s: cases.end_visit(s, c.desk, c.staff, number, body.state, c.now),
+        partial(_visit, c, revealed=False),
+    )
+
+
+async def _visit(c: Console, session: Any, visit: Visit, *, revealed: bool) -> dict[str, Any]:
+    [row] = await visit_rows(session, c, [visit], revealed=revealed)
     return row
 
 

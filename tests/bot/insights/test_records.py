@@ -91,8 +91,8 @@ async def test_a_ticket_staff_resolved_with_an_entry_names_the_likely_answer(
     veteran, staff = await handed_over(engine, clock)
     await veteran.say("儿子当兵，家里每年那笔钱找谁领")
     async with engine.database.transaction() as session:
-        await work.reply(session, desk, staff, 1, ALLOWANCE + "请带户口本。", clock.now)
-        await work.resolve(session, desk, staff, 1, "已答复", clock.now)
+        await work.TicketWork(session, desk, staff, clock.now).reply(1, ALLOWANCE + "请带户口本。")
+        await work.TicketWork(session, desk, staff, clock.now).resolve(1, "已答复")
     [missed] = await _missed(engine)
     assert (missed.kind, missed.entry_id, missed.question) == (
         "staff_answered",
@@ -107,16 +107,16 @@ async def test_a_miss_before_the_handoff_gets_the_entry_staff_sent(
     desk, clock = _desk(engine), Clock()
     veteran, staff = await handed_over(engine, clock)
     async with engine.database.transaction() as session:
-        await work.claim(session, desk, staff, 1, clock.now)
+        await work.TicketWork(session, desk, staff, clock.now).claim(1)
     await veteran.say("退役军人坐火车打折吗")  # live with staff: relayed, not answered
     assert await _missed(engine) == []
     chat = Chat(engine, user="another")
     await chat.say("退役军人坐火车打折吗")
     await chat.say("我要找工作人员")
     async with engine.database.transaction() as session:
-        await work.claim(session, desk, staff, 2, clock.now)
-        await work.reply(session, desk, staff, 2, ALLOWANCE, clock.now)
-        await work.resolve(session, desk, staff, 2, "已答复", clock.now)
+        await work.TicketWork(session, desk, staff, clock.now).claim(2)
+        await work.TicketWork(session, desk, staff, clock.now).reply(2, ALLOWANCE)
+        await work.TicketWork(session, desk, staff, clock.now).resolve(2, "已答复")
     assert [(m.kind, m.entry_id) for m in await _missed(engine)] == [
         ("fallback", "preferential.family_allowance")
     ]
@@ -129,7 +129,7 @@ async def test_a_ticket_resolved_without_an_entry_records_nothing(
     veteran, staff = await handed_over(engine, clock)
     await veteran.say("我想问点事")
     async with engine.database.transaction() as session:
-        await work.reply(session, desk, staff, 1, "您好，请讲。", clock.now)
-        await work.resolve(session, desk, staff, 1, "已电话说明", clock.now)
+        await work.TicketWork(session, desk, staff, clock.now).reply(1, "您好，请讲。")
+        await work.TicketWork(session, desk, staff, clock.now).resolve(1, "已电话说明")
     # The question was a fallback while the ticket waited; no entry came of the ticket.
     assert [(m.kind, m.entry_id) for m in await _missed(engine)] == [("fallback", None)]

@@ -198,11 +198,11 @@ async def fill(engine: Engine, desk: Desk, month_start: date) -> Expected:
     assert moved == 1
     expected.escalations["tongshi_village", "tongshi"] += 1
     async with engine.database.transaction() as session:
-        await work.reply(
-            session, desk, clerk, first, "您好，我是童市镇的工作人员。", county(day2, 11)
+        await work.TicketWork(session, desk, clerk, county(day2, 11)).reply(
+            first, "您好，我是童市镇的工作人员。"
         )
     async with engine.database.transaction() as session:
-        await work.resolve(session, desk, clerk, first, "已电话说明。", county(day2, 13))
+        await work.TicketWork(session, desk, clerk, county(day2, 13)).resolve(first, "已电话说明。")
     village.at = county(day2, 13, 30)
     await village.say("4")  # the rating asked for on resolving
     expected.ratings[first] = 4
@@ -213,9 +213,13 @@ async def fill(engine: Engine, desk: Desk, month_start: date) -> Expected:
     await asker.ask("转人工")
     second = await _latest_ticket(engine)
     async with engine.database.transaction() as session:
-        await work.reply(session, desk, county_clerk, second, "请讲。", county(day2, 14, 30))
+        await work.TicketWork(session, desk, county_clerk, county(day2, 14, 30)).reply(
+            second, "请讲。"
+        )
     async with engine.database.transaction() as session:
-        await work.resolve(session, desk, county_clerk, second, "已答复。", county(day2, 16))
+        await work.TicketWork(session, desk, county_clerk, county(day2, 16)).resolve(
+            second, "已答复。"
+        )
     asker.at = county(day2, 16, 5)
     await asker.say("5")
     expected.ratings[second] = 5

@@ -20,17 +20,17 @@ async def test_a_claimed_ticket_is_taken_over_only_by_a_head_or_admin(
     second = await add_staff(engine.database, "wang", "county")
     head = await add_staff(engine.database, "zhang", "county", "station_head")
     async with engine.database.transaction() as session:
-        await work.claim(session, desk, first, 1, clock.now)
+        await work.TicketWork(session, desk, first, clock.now).claim(1)
     for action in (
-        lambda s: work.claim(s, desk, second, 1, clock.now),
-        lambda s: work.reply(s, desk, second, 1, "我来", clock.now),
-        lambda s: work.resolve(s, desk, second, 1, "好了", clock.now),
+        lambda s: work.TicketWork(s, desk, second, clock.now).claim(1),
+        lambda s: work.TicketWork(s, desk, second, clock.now).reply(1, "我来"),
+        lambda s: work.TicketWork(s, desk, second, clock.now).resolve(1, "好了"),
     ):
         with pytest.raises(ActionRefused, match=r"staff\.error\.claimed"):
             async with engine.database.transaction() as session:
                 await action(session)
     async with engine.database.transaction() as session:
-        await work.claim(session, desk, head, 1, clock.now)
+        await work.TicketWork(session, desk, head, clock.now).claim(1)
     assert (await open_ticket(engine.database, 1)).claimed_by == head.id
 
 
@@ -40,17 +40,19 @@ async def test_resolve_needs_a_note_and_reopen_a_resolved_ticket(
     veteran, staff = await handed_over(engine, clock)
     with pytest.raises(ActionRefused, match=r"staff\.error\.note"):
         async with engine.database.transaction() as session:
-            await work.resolve(session, desk, staff, 1, "  ", clock.now)
+            await work.TicketWork(session, desk, staff, clock.now).resolve(1, "  ")
     with pytest.raises(ActionRefused, match=r"staff\.error\.not_resolved"):
         async with engine.database.transaction() as session:
-            await work.reopen(session, desk, staff, 1, clock.now)
+            await work.TicketWork(session, desk, staff, clock.now).reopen(1)
     async with engine.database.transaction() as session:
-        await work.resolve(session, desk, staff, 1, "已答复，身份证 430621199001011234", clock.now)
+        await work.TicketWork(session, desk, staff, clock.now).resolve(
+            1, "已答复，身份证 430621199001011234"
+        )
     with pytest.raises(ActionRefused, match=r"staff\.error\.resolved"):
         async with engine.database.transaction() as session:
-            await work.reply(session, desk, staff, 1, "还有一件事", clock.now)
+            await work.TicketWork(session, desk, staff, clock.now).reply(1, "还有一件事")
     async with engine.database.transaction() as session:
-        await work.reopen(session, desk, staff, 1, clock.now)
+        await work.TicketWork(session, desk, staff, clock.now).reopen(1)
     ticket = await open_ticket(engine.database, 1)
     assert (ticket.status, ticket.claimed_by, ticket.resolved_at) == ("live", staff.id, None)
     assert (await veteran.state()).step == "talk"
@@ -65,12 +67,12 @@ async def test_reopen_refuses_when_the_user_has_another_open_ticket(
 ) -> None:
     veteran, staff = await handed_over(engine, clock)
     async with engine.database.transaction() as session:
-        await work.resolve(session, desk, staff, 1, "好了", clock.now)
+        await work.TicketWork(session, desk, staff, clock.now).resolve(1, "好了")
     await veteran.say("取消")
     await veteran.say("转人工")  # ticket 2
     with pytest.raises(ActionRefused, match=r"staff\.error\.other_open"):
         async with engine.database.transaction() as session:
-            await work.reopen(session, desk, staff, 1, clock.now)
+            await work.TicketWork(session, desk, staff, clock.now).reopen(1)
 
 
 async def test_transfer_checks_the_station(engine: Engine, clock: Clock, desk: Desk) -> None:
@@ -82,7 +84,7 @@ async def test_transfer_checks_the_station(engine: Engine, clock: Clock, desk: D
     ):
         with pytest.raises(ActionRefused, match=key):
             async with engine.database.transaction() as session:
-                await work.transfer(session, desk, staff, 1, station, clock.now)
+                await work.TicketWork(session, desk, staff, clock.now).transfer(1, station)
 
 
 async def test_a_ticket_outside_the_members_stations_does_not_exist_for_them(
@@ -90,13 +92,18 @@ async def test_a_ticket_outside_the_members_stations_does_not_exist_for_them(
 ) -> None:
     await Veteran(engine, clock).say("转人工")  # county
     town = await add_staff(engine.database, "tong", "tongshi", "station_head")
-    for action in (work.claim, work.reveal, work.seen, work.reopen):
+    for action in (
+        lambda s: work.TicketWork(s, desk, town, clock.now).claim(1),
+        lambda s: work.reveal(s, desk, town, 1, clock.now),
+        lambda s: work.seen(s, desk, town, 1, clock.now),
+        lambda s: work.TicketWork(s, desk, town, clock.now).reopen(1),
+    ):
         with pytest.raises(NotVisible):
             async with engine.database.transaction() as session:
-                await action(session, desk, town, 1, clock.now)
+                await action(session)
     with pytest.raises(NotVisible):
         async with engine.database.transaction() as session:
-            await work.claim(session, desk, town, 999, clock.now)
+            await work.TicketWork(session, desk, town, clock.now).claim(999)
 
 
 async def test_reveal_is_audited(engine: Engine, clock: Clock, desk: Desk) -> None:

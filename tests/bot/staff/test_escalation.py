@@ -59,7 +59,7 @@ async def test_a_claimed_ticket_stays_where_it_is(engine: Engine, clock: Clock, 
     ticket_id = await _village_ticket(engine, clock)
     staff = await add_staff(engine.database, "cun", "tongshi_village")
     async with engine.database.transaction() as session:
-        await work.claim(session, desk, staff, ticket_id, clock.advance(hours=1))
+        await work.TicketWork(session, desk, staff, clock.advance(hours=1)).claim(ticket_id)
     clock.advance(days=10)
     assert await escalate_due(engine.database, desk, clock.now) == 0
     assert (await open_ticket(engine.database, ticket_id)).station_id == "tongshi_village"
@@ -69,7 +69,9 @@ async def test_a_transfer_gives_a_fresh_deadline(engine: Engine, clock: Clock, d
     ticket_id = await _village_ticket(engine, clock)
     staff = await add_staff(engine.database, "cun", "tongshi_village")
     async with engine.database.transaction() as session:
-        await work.transfer(session, desk, staff, ticket_id, "wukou", clock.advance(hours=7))
+        await work.TicketWork(session, desk, staff, clock.advance(hours=7)).transfer(
+            ticket_id, "wukou"
+        )
     clock.advance(hours=2)  # past the first deadline, not the new one
     assert await escalate_due(engine.database, desk, clock.now) == 0
     ticket = await open_ticket(engine.database, ticket_id)

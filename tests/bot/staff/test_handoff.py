@@ -132,7 +132,7 @@ async def test_messages_join_the_ticket_and_live_ones_are_only_relayed(
     assert "测试答案" in answered.text
     staff = await add_staff(engine.database, "li", "county")
     async with engine.database.transaction() as session:
-        await work.claim(session, desk, staff, 1, clock.advance(minutes=5))
+        await work.TicketWork(session, desk, staff, clock.advance(minutes=5)).claim(1)
     clock.advance(minutes=1)
     [relayed] = await veteran.say("在吗")  # live: relayed to staff, said so once a burst
     assert relayed.text == "已转给工作人员。"
@@ -154,7 +154,7 @@ async def test_staff_reply_goes_out_through_the_outbox_and_the_log(
     await veteran.say(payload="menu")  # wandered off: a staff reply brings them back
     staff = await add_staff(engine.database, "li", "county")
     async with engine.database.transaction() as session:
-        await work.reply(session, desk, staff, 1, "您好，请问是哪项补助？", clock.now)
+        await work.TicketWork(session, desk, staff, clock.now).reply(1, "您好，请问是哪项补助？")
     conversation = await veteran.conversation()
     async with engine.database.transaction() as session:
         pending = await Outbox(session).claim(limit=10, lease=timedelta(0), channels=["test"])
@@ -175,7 +175,9 @@ async def test_resolve_asks_for_a_rating_by_digit_or_button(
 ) -> None:
     veteran, staff = await handed_over(engine, clock)
     async with engine.database.transaction() as session:
-        await work.resolve(session, desk, staff, 1, "已电话联系，补助本周到账。", clock.now)
+        await work.TicketWork(session, desk, staff, clock.now).resolve(
+            1, "已电话联系，补助本周到账。"
+        )
     conversation = await veteran.conversation()
     async with engine.database.transaction() as session:
         logged = await Transcript(session).messages(conversation)
@@ -198,7 +200,7 @@ async def test_after_resolution_other_words_are_handled_as_usual(
 ) -> None:
     veteran, staff = await handed_over(engine, clock)
     async with engine.database.transaction() as session:
-        await work.resolve(session, desk, staff, 1, "已办好", clock.now)
+        await work.TicketWork(session, desk, staff, clock.now).resolve(1, "已办好")
     [answer] = await veteran.say("优待证怎么办理")
     assert "测试答案" in answer.text and (await veteran.state()).flow is None
 
@@ -209,7 +211,7 @@ async def test_someone_elses_rating_button_does_nothing(
     await Veteran(engine, clock, "a").say("转人工")
     staff = await add_staff(engine.database, "li", "county")
     async with engine.database.transaction() as session:
-        await work.resolve(session, desk, staff, 1, "已办好", clock.now)
+        await work.TicketWork(session, desk, staff, clock.now).resolve(1, "已办好")
     [reply] = await Veteran(engine, clock, "b").say(payload="rate:1:1")
     assert "已经评价过或已不能评价" in reply.text
     assert (await open_ticket(engine.database, 1)).rating is None

@@ -67,7 +67,7 @@ async def test_a_burst_to_a_live_staff_member_is_acknowledged_once(
 ) -> None:
     veteran, staff = await handed_over(engine, clock)
     async with engine.database.transaction() as session:
-        await work.claim(session, desk, staff, 1, clock.advance(minutes=5))
+        await work.TicketWork(session, desk, staff, clock.advance(minutes=5)).claim(1)
     [first] = await veteran.say("在吗")
     assert first.text == "已转给工作人员。"
     clock.advance(minutes=1)
