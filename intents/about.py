@@ -8,8 +8,8 @@ entry explains, so the question goes to the police, not to the card entry that s
 - A head that belongs to another office's domain is declined with that office, unless the
   question is about veterans (an anchor word) and the entry explains the head (退伍后户口怎么落).
 - Without any anchor word, an office word that the entry does not explain also declines.
-- With an anchor but no veteran named (浙江丧葬费抚恤金), every other-office subject must be
-  explained by the entry, or the question is declined.
+- With an anchor (浙江丧葬费抚恤金, 退役军人换驾照有绿色通道吗), every other-office subject must
+  be explained by the entry answering, or the question is declined.
 - Close entries are told apart by the head: the one whose title or keywords own it wins
   (a family member asking about a document is asking about the document); an entry that only
   mentions the head, not sure enough, is offered together with the one that owns it.
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from intents.choice import ANSWER_AT, CLARIFY_AT, choose
+from intents.choice import ANSWER_AT, CLARIFY_AT, WIDE_MARGIN, choose
 from intents.decision import Answer, Clarify, Decision, Fallback, Intent, Office
 from intents.examples import OUT_OF_SCOPE
 from intents.index import ClassMatch
@@ -29,6 +29,11 @@ TIE_BREAK_GAP = 0.15  # an entry owning the head may be this far behind the best
 VAGUE_GAP = 0.15  # a question without key terms is offered the entries this close to the best
 EXACT = 0.95  # ... unless it is (nearly) one of the best entry's own phrasings
 SURE = 0.45  # below this, an entry that only mentions the head is offered with the one owning it
+# An off-topic decision is taken back for an entry when a veteran is named only if the entry
+# scores at least this (an outright answer's bar) and trails the off-topic match by at most this.
+TAKE_BACK_AT = ANSWER_AT
+IS_VETERAN = 2  # characters between a relative and the veteran word saying who it is (是, 在)
+TAKE_BACK_GAP = WIDE_MARGIN
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +45,7 @@ class Reading:
     anchored: bool
     others: tuple[Found, ...] = ()  # people another office serves (职工), when no veteran is named
     veteran: bool = False  # a veteran, soldier or their family is named (退役军人, 烈属)
+    relatives: tuple[Found, ...] = ()  # family members who are not the veteran (孙子, 军属)
 
     @classmethod
     def of(cls, found: list[Found]) -> Reading:
@@ -47,13 +53,18 @@ class Reading:
         anchored = any(f.term.anchor or any(i.term.anchor for i in f.inner) for f in found)
         # 现役军人 is a topic word of its own, but its part 军人 still names a soldier.
         # (退役运动员, another office's people, names no soldier.)
-        veteran = any(
-            (f.term.person and f.term.anchor)
-            or (not f.term.office and any(i.term.person and i.term.anchor for i in f.inner))
-            for f in found
-        )
+        veteran = any(_names_veteran(f) for f in found)
         others = () if veteran else tuple(f for f in found if f.term.person and f.term.office)
-        return cls(tuple(found), topical[-1] if topical else None, anchored, others, veteran)
+        # 我老公是现役军人 names the soldier himself: a relative followed closely by a veteran
+        # or soldier is the veteran, not another person.
+        relatives = tuple(
+            f
+            for f in found
+            if f.term.relative
+            and not any(_names_veteran(g) and 0 <= g.start - f.end <= IS_VETERAN for g in found)
+        )
+        head = topical[-1] if topical else None
+        return cls(tuple(found), head, anchored, others, veteran, relatives)
 
 
 class Aboutness:
@@ -118,8 +129,16 @@ class Aboutness:
                 # 我家老人是老兵，60岁以上有补贴吗 reads like the 80岁老人 examples, but a
                 # veteran is named and nothing belongs to another office that our entry does
                 # not explain (军人子女上小学: the education entry speaks of 小学): ours after all.
+                # Only when the entry itself is sure enough (TAKE_BACK_AT) and not far behind
+                # the everyday examples (TAKE_BACK_GAP): without the off-topic match `choose`
+                # has no margin to keep, and would offer a weak choice (老兵想用微信) instead.
                 ours = choose([m for m in matches if m.name != OUT_OF_SCOPE])
-                if isinstance(ours, Answer | Clarify) and self._all_explained(ours, reading):
+                if (
+                    isinstance(ours, Answer | Clarify)
+                    and ours.score >= TAKE_BACK_AT
+                    and decision.score - ours.score <= TAKE_BACK_GAP
+                    and self._all_explained(ours, reading)
+                ):
                     return self.refine(ours, matches, reading)
             return self._with_office(decision, matches, reading)
         if isinstance(decision, Fallback):
@@ -154,9 +173,16 @@ class Aboutness:
                 explained = any(any(self._explains(n, parts)) for n in names)
                 if not reading.anchored or not explained:
                     return self._decline(score, head, reading, names)
-            if reading.anchored and not reading.veteran and isinstance(decision, Answer):
-                # About a veteran thing but no veteran named, and another office's subject the
-                # entry does not explain: 浙江丧葬费抚恤金计算公式 is a worker's death benefit.
+            kin = [f for f in reading.relatives if not any(self.explains(n, f) for n in names)]
+            if kin:
+                # 俺是老兵，俺家孙子上户口咋弄, 退伍军人的孩子考公务员: another office's
+                # subject for a family member the entry never speaks of is not the veteran's.
+                return self._decline(score, offices[-1], reading, names)
+            if reading.anchored and isinstance(decision, Answer | Clarify):
+                # About a veteran thing, and another office's subject no entry offered
+                # explains: 浙江丧葬费抚恤金计算公式 and 工伤死亡抚恤金标准 are a worker's death
+                # benefit, and a veteran named does not make 退役军人换驾照有绿色通道吗 the
+                # hospital's green channel.
                 loose = self._unexplained_subjects(names, reading)
                 if loose:
                     return self._decline(score, loose[-1], reading, names)
@@ -228,6 +254,14 @@ class Aboutness:
         office = self.offices.get(domain) if domain else None
         unexplained = self.unexplained([], reading)
         return Intent(decision.name, decision.score, office=office, unexplained=unexplained)
+
+
+def _names_veteran(found: Found) -> bool:
+    """Whether a term names a veteran, soldier or their family: 退役军人, and 现役军人 by its
+    part 军人 (退役运动员, another office's people, names no soldier)."""
+    return (found.term.person and found.term.anchor) or (
+        not found.term.office and any(i.term.person and i.term.anchor for i in found.inner)
+    )
 
 
 def _offices(reading: Reading) -> list[Found]:

@@ -24,6 +24,18 @@ ACTIONS = ("@book_appointment", "@file_request", "@my_status")  # doing, not ask
 
 
 def choose(matches: list[ClassMatch]) -> Decision:
+    """The decision for one question: an entry scoring below an outright answer must also be
+    clearly ahead (`WIDE_MARGIN`) of the everyday examples of other offices' things."""
+    return _choose(matches, unsure_lead=WIDE_MARGIN)
+
+
+def choose_in_letter(matches: list[ClassMatch]) -> Decision:
+    """The decision for a piece of a long letter, which is read in the letter's context and
+    has bars of its own (intents.letters): the ordinary margin over everyday chat is enough."""
+    return _choose(matches, unsure_lead=MARGIN)
+
+
+def _choose(matches: list[ClassMatch], unsure_lead: float) -> Decision:
     if not matches:
         return Fallback(0.0)
     best = matches[0]
@@ -50,6 +62,10 @@ def choose(matches: list[ClassMatch]) -> Decision:
         return Fallback(best.score)
     off_topic = next((m.score for m in matches if m.name == OUT_OF_SCOPE), 0.0)
     if entry_score - off_topic < MARGIN:  # as much like everyday chat as like the entry
+        return Fallback(entry_score)
+    if entry_score < ANSWER_AT and entry_score - off_topic < unsure_lead:
+        # Not sure of the entry, and everyday chat about other offices' things is nearly as
+        # close (老兵种地有补贴吗, 退役军人的老婆能交社保吗): neither answer nor offer it.
         return Fallback(entry_score)
     rival = entries[1].score if len(entries) > 1 else 0.0
     lead = entry_score - rival

@@ -31,6 +31,7 @@ class Term:
     office: str | None  # the out-of-scope domain this term belongs to, if any
     anchor: bool  # says the question is about veterans or soldiers
     person: bool = False  # says who (退役军人, 烈属), never what is asked about
+    relative: bool = False  # a family member who is not the veteran (孙子, 老婆, 军属)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,18 +76,21 @@ class TermTable:
         ignore: Sequence[str] = (),
         people: Sequence[str] = (),
         others: Sequence[str] = (),
+        relatives: Sequence[str] = (),
     ) -> None:
         """`offices` maps a word to its domain; `anchors` say a question is about veterans, and
         `people` (anchors too) say about whom; `others` say it is about people other offices
-        serve (职工, 警察); `ignore` are generic words that are never terms."""
+        serve (职工, 警察); `relatives` say who too: a family member, not the veteran (孙子);
+        `ignore` are generic words that are never terms."""
         skip = set(ignore)
         texts = dict.fromkeys(
             w
-            for w in (*topic_words, *concepts, *offices, *anchors, *people, *others)
+            for w in (*topic_words, *concepts, *offices, *anchors, *people, *others, *relatives)
             if _is_term(w) and w not in skip
         )
         anchor_set = set(anchors) | set(people)
-        person_set = set(people) | set(others)
+        relative_set = set(relatives)
+        person_set = set(people) | set(others) | relative_set
         concept_ids: dict[str, int] = {}
         self.terms: list[Term] = []
         for number, text in enumerate(texts):
@@ -97,7 +101,14 @@ class TermTable:
                 else number
             )
             self.terms.append(
-                Term(text, cid, offices.get(text), text in anchor_set, text in person_set)
+                Term(
+                    text,
+                    cid,
+                    offices.get(text),
+                    text in anchor_set,
+                    text in person_set,
+                    text in relative_set,
+                )
             )
         self.concepts = np.array([t.concept for t in self.terms], dtype=np.int64)
         keys = self._keys([t.text for t in self.terms])
@@ -152,7 +163,8 @@ class TermTable:
         return np.concatenate(owners), np.concatenate(ids), np.concatenate(starts)
 
     def find(self, text: str) -> list[Found]:
-        """The longest terms of one text, in order: a term inside a longer one found is dropped.
+        """The longest terms of one text, in order: a term inside a longer one found is dropped,
+        and so is a two-character one half inside a longer one (机要 across 坐飞机|要, a slip).
         One short text is quicker looked up substring by substring than through arrays."""
         found = []
         for start in range(len(text) - MIN_TERM + 1):
@@ -169,10 +181,21 @@ class TermTable:
                 and len(big.term.text) > len(small.term.text)
             )
 
+        def crosses(small: Found, big: Found) -> bool:
+            # Only a two-character term half inside a longer one: longer terms that share
+            # characters (事业单位退休|退休人员) are both meant.
+            return (
+                len(small.term.text) == MIN_TERM
+                and len(big.term.text) > MIN_TERM
+                and small.start < big.end
+                and big.start < small.end
+                and not inside(small, big)
+            )
+
         return [
             Found(f.term, f.start, f.id, tuple(o for o in found if inside(o, f)))
             for f in found
-            if not any(inside(f, o) for o in found)
+            if not any(inside(f, o) or crosses(f, o) for o in found)
         ]
 
 

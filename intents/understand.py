@@ -9,12 +9,13 @@ off-topic examples (intents.choice), checked against what the question is about
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from intents.about import Aboutness, Reading
-from intents.choice import choose
+from intents.choice import choose, choose_in_letter
 from intents.concepts import load_concepts
 from intents.decision import Answer, Decision, Intent
 from intents.examples import GUIDE, HUMAN, Examples, load_examples
@@ -34,6 +35,7 @@ from intents.terms import Explainers, TermTable
 from policies.loader import KnowledgeBase
 
 _PIECES = re.compile(r"\s+")
+Chooser = Callable[[list[ClassMatch]], Decision]
 PIECE_SHORTLIST = 8
 RIGHTS = "rights."  # the complaint and petition entries
 # A letter asks something of us (not only tells how long it has waited).
@@ -117,6 +119,7 @@ class Understanding:
         people = [normalize(w) for w in LEXICON["veteran_people"].split()]
         ignore = [*LEXICON["generic"].split(), *LEXICON["stop_words"].split()]
         vague = [normalize(w) for w in LEXICON["vague_words"].split()]
+        relatives = [normalize(w) for w in LEXICON["relatives"].split()]
         table = TermTable(
             topic_words,
             concepts,
@@ -125,6 +128,7 @@ class Understanding:
             [*ignore, *vague],
             people,
             sorted(examples.office_people),
+            relatives,
         )
         class_index = {name: number for number, name in enumerate(index.names)}
         text_class = np.repeat(np.arange(len(index.names)), np.diff(index.class_ptr))
@@ -154,15 +158,16 @@ class Understanding:
         return self.explain(text).decision
 
     def _decide_normal(
-        self, normal: str, shortlist: int = SHORTLIST
+        self, normal: str, shortlist: int = SHORTLIST, chooser: Chooser = choose
     ) -> tuple[Decision, list[ClassMatch], Reading]:
         matches = self.index.top(normal, shortlist=shortlist) if normal else []
         reading = Reading.of(self.terms.find(normal))
-        return self.about.refine(choose(matches), matches, reading), matches, reading
+        return self.about.refine(chooser(matches), matches, reading), matches, reading
 
     def _decide_piece(self, normal: str) -> tuple[Decision, list[ClassMatch], Reading]:
-        """A piece of a letter: fewer classes compared, since a letter is read in many pieces."""
-        return self._decide_normal(normal, PIECE_SHORTLIST)
+        """A piece of a letter: fewer classes compared, since a letter is read in many pieces,
+        and judged in the letter's context (`choose_in_letter`)."""
+        return self._decide_normal(normal, PIECE_SHORTLIST, choose_in_letter)
 
     def explain(self, text: str) -> Explanation:
         romanised = self.romanised.convert(text)

@@ -2,7 +2,7 @@
 
 Tuned on (misses may be read and fixed): shared/eval/dev.yaml, tests/intents/heldout.yaml and the
 `split: tune` half of tests/intents/real_dev.yaml. Measured only (never read item by item, never
-tuned to): heldout2.yaml, heldout3.yaml, heldout4.yaml and heldout5.yaml (blind, with `kind:`) and the
+tuned to): heldout2.yaml to heldout6.yaml (blind, with `kind:`) and the
 `split: measure` half of real_dev.yaml; their failures print figures, not questions.
 
 Targets: dev-like questions accuracy >= 0.93, wrong <= 1%, out-of-scope abstention >= 0.95, @human
@@ -73,28 +73,35 @@ SETS = {
         None,
         REAL,
         tuned=False,
-        floor=Bar(accuracy=0.905, covered=0.91, wrong=0.035, abstention=0.935, human=0.88),
+        floor=Bar(accuracy=0.91, covered=0.915, wrong=0.03, abstention=0.945, human=0.88),
     ),
     "heldout4": QualitySet(
         HERE / "heldout4.yaml",
         None,
         REAL,
         tuned=False,
-        floor=Bar(accuracy=0.875, covered=0.89, wrong=0.055, abstention=0.895, human=1.0),
+        floor=Bar(accuracy=0.885, covered=0.905, wrong=0.05, abstention=0.915, human=1.0),
     ),
     "heldout5": QualitySet(
         HERE / "heldout5.yaml",
         None,
         DEV_LIKE,
         tuned=False,
-        floor=Bar(accuracy=0.96, covered=0.96, wrong=0.02, abstention=0.95, human=0.91),
+        floor=Bar(accuracy=0.97, covered=0.97, wrong=0.015, abstention=0.97, human=0.91),
+    ),
+    "heldout6": QualitySet(
+        HERE / "heldout6.yaml",
+        None,
+        DEV_LIKE,
+        tuned=False,
+        floor=Bar(accuracy=0.895, covered=0.905, wrong=0.03, abstention=0.94, human=0.9),
     ),
     "real_dev_measure": QualitySet(
         HERE / "real_dev.yaml",
         "measure",
         REAL,
         tuned=False,
-        floor=Bar(accuracy=0.74, covered=0.76, wrong=0.09, abstention=0.84, human=1.0),
+        floor=Bar(accuracy=0.75, covered=0.78, wrong=0.09, abstention=0.885, human=1.0),
     ),
 }
 

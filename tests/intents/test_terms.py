@@ -66,3 +66,24 @@ def test_many_texts_at_once_equal_one_by_one() -> None:
         for t in table.find(text)
     }
     assert one_by_one <= set(zip(owners.tolist(), ids.tolist(), starts.tolist(), strict=True))
+
+
+def test_a_two_character_term_half_inside_a_longer_one_is_dropped() -> None:
+    table = TermTable(
+        topic_words=["坐飞机", "机要", "事业单位退休", "退休人员"],
+        concepts={},
+        offices={},
+        anchors=[],
+    )
+    assert [f.term.text for f in table.find("坐飞机要带什么")] == ["坐飞机"]
+    # Longer terms sharing characters are both meant.
+    assert [f.term.text for f in table.find("事业单位退休人员")] == ["事业单位退休", "退休人员"]
+
+
+def test_relatives_say_who_not_what() -> None:
+    table = TermTable(
+        topic_words=["上户口"], concepts={}, offices={}, anchors=[], relatives=["孙子"]
+    )
+    found = {f.term.text: f.term for f in table.find("孙子上户口")}
+    assert found["孙子"].person and found["孙子"].relative and not found["孙子"].anchor
+    assert not found["上户口"].relative

@@ -62,11 +62,15 @@ async def test_a_declined_question_is_recorded_as_out_of_scope(chat: Chat, engin
 
 
 async def test_a_clarification_with_no_pick_stays_unanswered(chat: Chat, engine: Engine) -> None:
-    await chat.say("退役军人坐公交免费吗")
+    # "优待证" alone: losing the card, or applying for one.
+    await chat.say("优待证")
     await chat.say("菜单")
     [missed] = await _missed(engine)
     assert (missed.kind, missed.picked) == ("clarify", False)
-    assert [name for name, _ in missed.candidates[:2]] == ["preferential.card", "service.stations"]
+    assert [name for name, _ in missed.candidates[:2]] == [
+        "preferential.card_loss",
+        "preferential.card",
+    ]
 
 
 async def test_a_clarification_answered_by_a_pick_is_answered(chat: Chat, engine: Engine) -> None:
