@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import getpass
+import pickle
+import time
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from uvicorn.supervisors import multiprocess
 
 from bot.cli.running import with_database
 from bot.config import Settings, get_settings
@@ -20,6 +23,9 @@ from storage.database import Database
 from storage.repositories.conversations import Conversations
 from storage.repositories.messages import MessageLog
 from storage.url import async_url
+
+HEALTHCHECK_SECONDS = 120  # a worker slower than this to answer a ping, or to start, is hung
+PING_SLICE = 0.25  # seconds between looks at whether a pinged worker is still there
 
 err = Console(stderr=True)
 db_app = typer.Typer(help="Set up and inspect the database. 数据库。", no_args_is_help=True)
@@ -61,6 +67,7 @@ def serve(
     if workers == 1:
         uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
     else:  # each process builds its own app from the same settings (environment, .env)
+        multiprocess.Process = WatchedWorker  # type: ignore[misc]  # the supervisor's workers
         uvicorn.run(
             "bot.web.app:worker_app",
             factory=True,
@@ -68,9 +75,34 @@ def serve(
             port=port,
             workers=workers,
             log_config=None,
-            # A process loads the knowledge base before it answers: allow for a busy machine.
-            timeout_worker_healthcheck=120,
+            # How long a worker may take to answer a health ping (a busy machine) or to be
+            # ready after a restart (it loads the knowledge base first); a dead one is
+            # replaced at once all the same (`WatchedWorker`).
+            timeout_worker_healthcheck=HEALTHCHECK_SECONDS,
         )
+
+
+class WatchedWorker(multiprocess.Process):
+    """A uvicorn worker whose health ping ends as soon as the worker is gone.
+
+    uvicorn's supervisor pings each worker every half second and waits for the answer (which
+    a thread of the worker gives, started before the app and its knowledge base load) up to
+    `timeout_worker_healthcheck`. It keeps its own copy of the worker's end of the pipe, so a
+    worker that dies during that wait is noticed only when the timeout runs out: with 120 s,
+    two minutes with one worker fewer (`benchmarks/README.md`). Here the wait is cut into
+    short slices, and ends early when the process has exited."""
+
+    def _healthcheck(self, timeout: float) -> bool | None:
+        deadline = time.monotonic() + timeout
+        try:
+            self.parent_conn.send(b"ping")
+            while not self.parent_conn.poll(max(0.0, min(PING_SLICE, deadline - time.monotonic()))):
+                if not self.process.is_alive() or time.monotonic() >= deadline:
+                    return None
+            started: bool = self.parent_conn.recv()
+            return started
+        except (OSError, EOFError, pickle.UnpicklingError):
+            return None
 
 
 def _check_workers(settings: Settings) -> None:

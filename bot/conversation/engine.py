@@ -118,7 +118,8 @@ class Engine:
         finally:
             self.metrics.latency.observe(time.perf_counter() - started)
         self.metrics.outcomes.labels(outcome).inc()
-        log.info("turn handled", extra={**_ids(inbound), "outcome": outcome})
+        if log.isEnabledFor(logging.INFO):  # the pseudonym is a keyed hash: not for nothing
+            log.info("turn handled", extra={**_ids(inbound), "outcome": outcome})
         return Answered(replies, outcome)
 
     async def to_send(self, inbound: Inbound) -> list[Outbound]:

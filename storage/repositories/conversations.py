@@ -101,7 +101,8 @@ def lock_turns(connection: Connection, channel: str, chat_id: str, external_user
 
 def save_state(connection: Connection, state: ConversationState) -> bool:
     """Write `state`; False when there is no such conversation."""
-    result = connection.execute(
+    result = core.execute(
+        connection,
         _SAVE,
         {
             "conversation": state.id,

@@ -82,7 +82,8 @@ def remember(
 ) -> None:
     """Record that `message_id` was handled and got `replies` (a second time raises: the
     primary key is the conversation and the message id)."""
-    connection.execute(
+    core.execute(
+        connection,
         _REMEMBER,
         {
             "conversation_id": conversation_id,

@@ -75,7 +75,8 @@ def add_all(connection: Connection, conversation_id: int, messages: list[Logged]
     """`MessageLog.add_all` on a connection: one statement for all of `messages`, in order."""
     for message in messages:
         _check(message.direction)
-    connection.execute(
+    core.execute(
+        connection,
         _ADD,
         [
             {

@@ -89,7 +89,7 @@ def _begin(
 def _read(
     connection: Connection, params: dict[str, str]
 ) -> tuple[ConversationState, Handled | None] | None:
-    row = connection.execute(_WITH_KEY, params).first()
+    row = core.execute(connection, _WITH_KEY, params).first()
     if row is None:
         return None
     handled = None

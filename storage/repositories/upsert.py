@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Executable, Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,11 +20,30 @@ async def insert_ignoring_conflict(
     Get-or-create by "select, then insert" races between two server processes; letting the
     unique constraint decide does not.
     """
-    statement = insert_for(session, core.table(model)).values(**values)
-    statement = statement.on_conflict_do_nothing(index_elements=conflict)
+    statement = _ignoring(session, model, tuple(values), tuple(conflict))
     # Core on the session's connection: the ORM's bulk-insert path costs several times more.
-    rowcount = await session.run_sync(lambda s: s.connection().execute(statement).rowcount)
+    rowcount = await session.run_sync(
+        lambda s: core.execute(s.connection(), statement, values).rowcount
+    )
     return bool(rowcount)
+
+
+# (database kind, table, columns given, conflict columns) → the statement, built once
+_IGNORING: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], Executable] = {}
+
+
+def _ignoring(
+    session: AsyncSession, model: type[Base], names: tuple[str, ...], conflict: tuple[str, ...]
+) -> Executable:
+    """INSERT … ON CONFLICT DO NOTHING of the columns `names`, their values as parameters."""
+    key = (session.get_bind().dialect.name, model.__tablename__, names, conflict)
+    statement = _IGNORING.get(key)
+    if statement is None:
+        inserting = insert_for(session, core.table(model))
+        statement = inserting.values({name: bindparam(name) for name in names})
+        statement = statement.on_conflict_do_nothing(index_elements=list(conflict))
+        _IGNORING[key] = statement
+    return statement
 
 
 def insert_for(
