@@ -52,6 +52,40 @@ OTHER_OFFICES = [
     "事业单位职工病故抚恤金标准",
     "乡镇便民服务站能办社保吗",
     "养老服务站有什么服务",
+    # Taken back, nearly level with everyday chat, or for a relative (issue #13).
+    # Taken back for an entry without being sure of it.
+    "我是老兵，手机怎么用微信",  # info_collection at 0.28, behind the everyday examples
+    "退役军人买房能落户吗",  # 落户 by buying a house: the police, not 退役后落户
+    "我是军嫂，结婚证丢了",
+    "老兵的孩子上大学有助学金吗",
+    # A weak entry nearly level with the everyday examples.
+    "老兵种地有补贴吗",  # a farm subsidy, not the 60-year-old soldiers' allowance
+    "退役军人的老婆没工作，能交社保吗",
+    "退伍军人家里停电了找谁",
+    "我是退役军人，想考驾照有优惠吗",
+    # Other offices' subjects.
+    "个体户怎么报税",
+    "退伍兵去银行贷款买房",
+    "在城里买房子有补贴吗",
+    "按揭买房利率多少",
+    "家里断网了找谁",
+    "退伍军人可以贷款买车吗",
+    # A veteran named, but the entry does not explain the other office's subject.
+    "退役军人换驾照有绿色通道吗",  # the driving licence, not the hospital's green channel
+    "我是退伍的，想问下新农合在哪交",
+    # Another office's subject for a relative the entry never speaks of.
+    "俺是老兵，俺家孙子上户口咋弄",  # the grandson's registration, not 退役后落户
+    "退伍军人的孩子考公务员有优待吗",
+    "军人家属的医保怎么交",
+    "老兵的儿子大学毕业了档案放哪",
+    # Offered a choice, but no entry offered explains the other office's subject (工伤).
+    "工伤死亡抚恤金标准",
+    "人口普查信息采集是干什么的",
+    # A document's field, a phone plan, a household repair.
+    "老兵户口本上名字错了怎么改",
+    "退伍军人身份证上的地址怎么变更",
+    "移动的套餐怎么取消",
+    "退伍军人家里水管坏了找谁",
 ]
 
 NEEDS_A_PERSON = [
@@ -147,6 +181,15 @@ OURS = [
         "不知道现在退役军人有没有专门的招聘或者岗位推荐，谢谢",
         {"employment.job_fairs", "employment.grassroots_jobs"},
     ),
+    # Sure enough to be taken back, or a relative the entry speaks of.
+    ("我家老人是老兵，60岁以上有补贴吗", {"preferential.elderly_rural_subsidy"}),  # taken back
+    ("退役军人开店能少交点税吗", {"employment.tax_relief"}),
+    ("退伍回来开养猪场想贷款，有贴息没", {"employment.startup_loan"}),
+    ("拿着优待证去景区能免票不", {"preferential.card"}),
+    ("退伍后医保怎么接上", {"resettlement.social_insurance"}),
+    # A relative the entry speaks of, or one who is the soldier (我老公是现役军人).
+    ("现役军人的孩子上小学有照顾吗", {"resettlement.education"}),
+    ("退伍后户口能落到老婆那边吗", {"resettlement.household"}),
 ]
 
 
