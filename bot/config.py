@@ -44,7 +44,8 @@ class Settings(BaseSettings):
     redis_url: str = Field(
         "",
         description="Redis URL (redis://host:6379/0) where several server processes share "
-        "Telegram's send limits, WeChat's access token and retries; empty: one process.",
+        "Telegram's send limits, the staff alerts' 20 a minute per WeCom robot and Telegram "
+        "group, WeChat's access token and retries; empty: one process.",
     )
     policies_dir: Path = Field(
         DEFAULT_KB_DIR,

@@ -1,5 +1,6 @@
-"""What the server's processes share besides the database: Telegram's send slots, WeChat's
-access token and the WeChat turns in flight (`types.py` says what each primitive does).
+"""What the server's processes share besides the database: Telegram's send slots, the staff
+alerts' messages a minute per WeCom robot and Telegram group, WeChat's access token and the
+WeChat turns in flight (`types.py` says what each primitive does).
 
 `coordinate(settings)` picks once, at start: with VETBOT_REDIS_URL, Redis (`shared.py`), so
 that every process of the deployment sees the same; without it, this process's memory

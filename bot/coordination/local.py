@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ class LocalSlots:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._next: dict[str, float] = {}  # lane -> when its next slot starts
+        self._counted: dict[str, deque[float]] = {}  # lane -> when each slot taken frees, in order
 
     async def reserve(self, lanes: Sequence[Lane]) -> float:
         now = self._clock()
@@ -33,6 +35,18 @@ class LocalSlots:
     async def hold(self, lane: str, seconds: float) -> None:
         resume = self._clock() + seconds
         self._next[lane] = max(self._next.get(lane, resume), resume)
+
+    async def admit(self, lane: str, most: int, window: float) -> float:
+        now = self._clock()
+        frees = self._counted.setdefault(lane, deque())
+        while frees and frees[0] <= now:
+            frees.popleft()
+        if len(frees) >= most:
+            return frees[0] - now
+        frees.append(now + window)
+        if len(self._counted) > _PRUNE_ABOVE:
+            self._counted = {lane: f for lane, f in self._counted.items() if f and f[-1] > now}
+        return 0.0
 
 
 class LocalShelf:

@@ -6,13 +6,15 @@ clocks differ still space their sends on one time line.
 
 Fail safe: when Redis cannot be reached, each operation falls back to this process's own
 (`local.py`) and says so in the log once per outage (and once when Redis answers again). The
-limits are then per process and a WeChat retry on another process may be answered twice,
-as without Redis, but no message is refused for it.
+limits (Telegram's send slots, the staff alerts' messages a minute) are then per process and a
+WeChat retry on another process may be answered twice, as without Redis, but no message is
+refused for it.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import TypeVar, cast
@@ -56,6 +58,22 @@ if not at or at < resume then
   redis.call('SET', KEYS[1], string.format('%.6f', resume), 'PX', math.ceil(ARGV[1] * 1000) + 1000)
 end
 return 1
+"""
+)
+
+# KEYS[1]: the counted lane, a sorted set of its slots by when each frees; ARGV: at most this
+# many, in a window of this many seconds, and the new slot's name (unique).
+_ADMIT = (
+    _NOW
+    + """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
+  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return string.format('%.6f', tonumber(first[2]) - now)
+end
+redis.call('ZADD', KEYS[1], string.format('%.6f', now + tonumber(ARGV[2])), ARGV[3])
+redis.call('PEXPIRE', KEYS[1], math.ceil(ARGV[2] * 1000) + 1000)
+return '0'
 """
 )
 
@@ -137,6 +155,7 @@ class RedisSlots:
         self._local = LocalSlots()
         self._reserve = redis.register_script(_RESERVE)
         self._hold = redis.register_script(_HOLD)
+        self._admit = redis.register_script(_ADMIT)
 
     async def reserve(self, lanes: Sequence[Lane]) -> float:
         async def shared() -> float:
@@ -151,6 +170,16 @@ class RedisSlots:
             await self._hold(keys=[self._prefix + lane], args=[repr(float(seconds))])
 
         await self._outage.guarded("slots", shared, lambda: self._local.hold(lane, seconds))
+
+    async def admit(self, lane: str, most: int, window: float) -> float:
+        async def shared() -> float:
+            key = self._prefix + "counted:" + lane
+            args = [str(most), repr(float(window)), secrets.token_hex(8)]
+            return float(await self._admit(keys=[key], args=args))
+
+        return await self._outage.guarded(
+            "slots", shared, lambda: self._local.admit(lane, most, window)
+        )
 
 
 class RedisShelf:

@@ -1,6 +1,7 @@
 """The shared primitives, as the channels see them; `local.py` and `shared.py` implement them.
 
-Slots     send slots spaced per lane: a caller reserves the next slot free in all its lanes
+Slots     send slots per lane: spaced (a caller reserves the next slot free in all its lanes),
+          or counted (at most N taken in any window of a lane's, e.g. a minute)
 Shelf     short-lived values, and a lock with an expiry around refreshing one
 Flights   one message's turn in flight: who runs it, who waits for it, and its replies
 """
@@ -23,6 +24,12 @@ class Slots(Protocol):
 
     async def hold(self, lane: str, seconds: float) -> None:
         """No slot in `lane` starts in the next `seconds` (Telegram's retry_after)."""
+        ...
+
+    async def admit(self, lane: str, most: int, window: float) -> float:
+        """Take a slot in `lane` if fewer than `most` were taken in the last `window` seconds:
+        0.0. Else nothing is taken, and the seconds until the oldest of them frees one.
+        `lane` counts apart from the spaced lanes of `reserve`, even under the same name."""
         ...
 
 

@@ -88,7 +88,7 @@ def _telegram(host: ChannelHost) -> None:
     )
     client.groups = TelegramStaffChat(client, host.staff_chats)
     telegram = TelegramChannel(host.handler, host.settings, client=client)
-    staff_sender = TelegramStaffSender(client)
+    staff_sender = TelegramStaffSender(client, slots=host.coordination.slots)
     host.senders[staff_sender.channel] = staff_sender
     host.routers.append(telegram.router)
     host.senders[telegram.sender.channel] = telegram.sender

@@ -107,7 +107,9 @@ class Runtime:
         pseudonyms.use_key(data_key(self.settings).derive("log pseudonyms"))
         metrics = Metrics()
         engine = Engine(database, knowledge, self.settings, metrics=metrics)
-        wecom = WeComSender(self.settings, lambda: knowledge.current.kb)  # staff alerts
+        wecom = WeComSender(  # staff alerts, each robot's 20 a minute shared by the processes
+            self.settings, lambda: knowledge.current.kb, slots=host.coordination.slots
+        )
         host.senders.setdefault(wecom.channel, wecom)
         host.on_stop.append(wecom.close)
         host.staff_chats.bind(StaffAnswers(database, knowledge, self.settings, self.clock))

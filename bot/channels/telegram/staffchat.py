@@ -16,6 +16,7 @@ import logging
 from bot.channels.telegram.client import TelegramClient, TelegramSender
 from bot.channels.telegram.updates import CHANNEL, AiogramError, CallbackQuery, Message, Update
 from bot.conversation.types import ConversationKey, Outbound
+from bot.coordination.types import Slots
 from bot.outbox.sender import DeliveryError
 from bot.staff.alerts.answers import ChatWords, Said, StaffChat
 from bot.staff.alerts.pace import TELEGRAM_GROUP_PER_MINUTE, Pace
@@ -96,19 +97,21 @@ class TelegramStaffChat:
 
 
 class TelegramStaffSender:
-    """The outbox's way to Telegram staff chats: alerts, at most 20 a minute per group."""
+    """The outbox's way to Telegram staff chats: alerts, at most 20 a minute per group, counted
+    in `slots`: the deployment's (`bot.coordination`), shared by its processes, else this
+    process's."""
 
     channel = STAFF_TELEGRAM
 
-    def __init__(self, client: TelegramClient, *, pace: Pace | None = None) -> None:
+    def __init__(self, client: TelegramClient, *, slots: Slots | None = None) -> None:
         self._sender = TelegramSender(client)
-        self._pace = pace or Pace(TELEGRAM_GROUP_PER_MINUTE)
+        self._pace = Pace("telegram:group", TELEGRAM_GROUP_PER_MINUTE, slots)
 
     async def send(self, key: ConversationKey, replies: list[Outbound]) -> None:
         if key.channel != STAFF_TELEGRAM:
             raise DeliveryError(f"{key} is not a Telegram staff chat", permanent=True)
         for reply in replies:
-            wait = self._pace.wait_for(key.chat_id)
+            wait = await self._pace.take(key.chat_id)
             if wait > 0:
                 raise DeliveryError(
                     f"staff chat {key.chat_id}: {TELEGRAM_GROUP_PER_MINUTE} messages a minute "
@@ -116,4 +119,3 @@ class TelegramStaffSender:
                     retry_after=wait,
                 )
             await self._sender.send(ConversationKey(CHANNEL, key.chat_id, key.user_id), [reply])
-            self._pace.sent(key.chat_id)

@@ -16,6 +16,7 @@ import httpx
 
 from bot.config import Settings
 from bot.conversation.types import ConversationKey, Outbound
+from bot.coordination.types import Slots
 from bot.outbox.sender import DeliveryError
 from bot.staff.alerts.pace import WECOM_PER_MINUTE, Pace
 from bot.staff.alerts.targets import WECOM, wecom_webhook
@@ -38,13 +39,15 @@ class WeComSender:
         kb_of: Callable[[], KnowledgeBase],
         *,
         http: httpx.AsyncClient | None = None,
-        pace: Pace | None = None,
+        slots: Slots | None = None,
     ) -> None:
+        """`slots` are the deployment's (`bot.coordination`), so that its processes share each
+        robot's 20 a minute; else this process's."""
         self._settings = settings
         self._kb_of = kb_of
         self._http = http or httpx.AsyncClient(timeout=TIMEOUT)
         self._own_http = http is None
-        self._pace = pace or Pace(WECOM_PER_MINUTE)
+        self._pace = Pace("wecom:robot", WECOM_PER_MINUTE, slots)
 
     async def close(self) -> None:
         if self._own_http:
@@ -60,7 +63,7 @@ class WeComSender:
                 permanent=True,
             )
         for reply in replies:
-            wait = self._pace.wait_for(station)
+            wait = await self._pace.take(station)
             if wait > 0:
                 raise DeliveryError(
                     f"station {station!r}: the robot's {WECOM_PER_MINUTE} messages a minute are "
@@ -68,7 +71,6 @@ class WeComSender:
                     retry_after=wait,
                 )
             await self._post(station, self._target(webhook), reply.text)
-            self._pace.sent(station)
 
     def _target(self, webhook: str) -> str:
         """The webhook on the configured server (WeCom's own, or a test fake)."""

@@ -74,6 +74,21 @@ async def test_slots_are_reserved_one_after_another_in_every_lane(
     assert 29.0 < await slots.reserve([("chat:3", 1.0)]) <= 30.0
 
 
+async def test_a_counted_lane_takes_at_most_so_many_in_a_window(
+    coordination: Coordination,
+) -> None:
+    slots = coordination.slots
+    assert [await slots.admit("robot:1", 3, 10.0) for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert 9.0 < await slots.admit("robot:1", 3, 10.0) <= 10.0  # until the first frees
+    assert 9.0 < await slots.admit("robot:1", 3, 10.0) <= 10.0  # a refusal took nothing
+    assert await slots.admit("robot:2", 3, 10.0) == 0.0  # another lane
+    assert await slots.reserve([("robot:1", 10.0)]) == 0.0  # the spaced lane of that name
+    assert await slots.admit("short", 1, 0.05) == 0.0
+    assert await slots.admit("short", 1, 0.05) > 0.0
+    await asyncio.sleep(0.2)
+    assert await slots.admit("short", 1, 0.05) == 0.0  # the window moved on
+
+
 async def test_the_shelf_forgets_a_value_only_if_it_still_holds_it(
     coordination: Coordination,
 ) -> None:
@@ -111,6 +126,8 @@ async def test_redis_that_is_down_falls_back_to_this_process_and_says_so_once(
         assert not await down.flights.board("m1", 30)
         assert await down.slots.reserve([("all", 10.0)]) == 0.0
         assert await down.slots.reserve([("all", 10.0)]) > 9.0  # limited in this process
+        assert await down.slots.admit("robot", 1, 60.0) == 0.0
+        assert await down.slots.admit("robot", 1, 60.0) > 59.0  # counted in this process
         await down.shelf.put("token", "t1", 60)
         assert await down.shelf.get("token") == "t1"
         async with down.shelf.lock("refresh", 1):

@@ -13,11 +13,11 @@ from bot.config import Settings
 from bot.conversation.engine import Engine
 from bot.conversation.knowledge import Knowledge
 from bot.conversation.types import ConversationKey, Outbound
+from bot.coordination.local import LocalSlots
 from bot.outbox.notify import queue
 from bot.outbox.worker import OutboxWorker
 from bot.staff import escalation
 from bot.staff.alerts import health
-from bot.staff.alerts.pace import Pace
 from bot.staff.alerts.scan import scan
 from bot.staff.alerts.targets import GROUP, WECOM
 from bot.staff.alerts.wecom import WeComSender
@@ -66,7 +66,7 @@ async def test_no_alert_carries_an_id_number_a_phone_or_the_veterans_words(
 async def test_a_robot_gets_at_most_twenty_a_minute_and_the_rest_later(
     database: Database, settings: Settings, knowledge: Knowledge, robots: FakeWeComRobots
 ) -> None:
-    sender = WeComSender(settings, lambda: knowledge.kb, pace=Pace(20, clock=lambda: 0.0))
+    sender = WeComSender(settings, lambda: knowledge.kb, slots=LocalSlots(clock=lambda: 0.0))
     worker = OutboxWorker(database, {sender.channel: sender}, batch=50)
     async with database.transaction() as session:
         for n in range(21):
