@@ -1,9 +1,10 @@
 """Understanding quality on every evaluation set, against the targets of issue #13.
 
-Tuned on (misses may be read and fixed): shared/eval/dev.yaml, tests/intents/heldout.yaml and the
-`split: tune` half of tests/intents/real_dev.yaml. Measured only (never read item by item, never
-tuned to): heldout2.yaml to heldout6.yaml (blind, with `kind:`) and the
-`split: measure` half of real_dev.yaml; their failures print figures, not questions.
+Tuned on (misses may be read and fixed): shared/eval/dev.yaml, tests/intents/heldout.yaml,
+tests/intents/written_everyday3.yaml and the `split: tune` half of tests/intents/real_dev.yaml.
+Measured only (never read item by item, never tuned to): heldout2.yaml to heldout6.yaml (blind,
+with `kind:`) and the `split: measure` half of real_dev.yaml; their failures print figures, not
+questions.
 
 Targets: dev-like questions accuracy >= 0.93, wrong <= 1%, out-of-scope abstention >= 0.95, @human
 recall 1.0; real questions accuracy >= 0.75 (>= 0.85 counting a clarification that offers the
@@ -68,6 +69,9 @@ SETS = {
     "heldout": QualitySet(HERE / "heldout.yaml", None, DEV_LIKE, tuned=True),
     "heldout2": QualitySet(HERE / "heldout2.yaml", None, DEV_LIKE, tuned=False),
     "real_dev_tune": QualitySet(HERE / "real_dev.yaml", "tune", REAL, tuned=True),
+    # Written by hand for the third round: everyday words, other offices' questions, people who
+    # must reach a person (tuned on; it meets the written targets, so no floor).
+    "written_everyday3": QualitySet(HERE / "written_everyday3.yaml", None, DEV_LIKE, tuned=True),
     "heldout3": QualitySet(
         HERE / "heldout3.yaml",
         None,
