@@ -7,6 +7,8 @@ the chat and the user of the conversation key.
 
 from __future__ import annotations
 
+import json
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.conversation.types import ConversationKey, Inbound, Outbound
@@ -66,20 +68,24 @@ class ReplyOut(BaseModel):
     options: list[OptionOut] = []
 
 
+# What `POST /api/chat` answers: the model documents it, `chat_json` makes its bytes.
 class ChatResponse(BaseModel):
     replies: list[ReplyOut]
 
-    @classmethod
-    def of(cls, replies: list[Outbound]) -> ChatResponse:
-        return cls(
-            replies=[
-                ReplyOut(
-                    text=r.text,
-                    options=[OptionOut(label=o.label, payload=o.payload) for o in r.options],
-                )
-                for r in replies
-            ]
-        )
+
+def chat_json(replies: list[Outbound]) -> bytes:
+    """`replies` as the JSON of a `ChatResponse`, the bytes FastAPI would send for the model,
+    made without building it: every chat message's replies go through here."""
+    body = {
+        "replies": [
+            {
+                "text": r.text,
+                "options": [{"label": o.label, "payload": o.payload} for o in r.options],
+            }
+            for r in replies
+        ]
+    }
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def key_for(user_id: str) -> ConversationKey:

@@ -120,6 +120,22 @@ async def test_malformed_json_is_a_400(client: httpx.AsyncClient) -> None:
     assert response.status_code == 400 and response.json()["detail"] == "the body is not valid JSON"
 
 
+@pytest.mark.parametrize(
+    ("content_type", "status"),
+    [("application/json; charset=utf-8", 200), ("text/plain", 422), (None, 422)],
+)
+async def test_a_body_is_read_as_json_only_when_it_says_it_is_json(
+    client: httpx.AsyncClient, content_type: str | None, status: int
+) -> None:
+    message = {"user_id": client.headers["x-test-user"], "message_id": "m1", "text": "优待证"}
+    headers = {} if content_type is None else {"content-type": content_type}
+    response = await client.post("/api/chat", content=json.dumps(message), headers=headers)
+    assert response.status_code == status
+    if status == 200:
+        assert response.headers["content-type"] == "application/json"
+        assert "哪一个" in response.json()["replies"][0]["text"]
+
+
 async def test_an_oversized_body_is_refused_before_parsing(client: httpx.AsyncClient) -> None:
     body = json.dumps({"user_id": "u1", "message_id": "m1", "text": "x" * 20_000}).encode()
     response = await client.post(
