@@ -22,6 +22,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import jieba
@@ -37,6 +38,7 @@ KIND_NAMES = {WORD: "word", BIGRAM: "bigram", PINYIN: "pinyin", CHAR: "char", CO
 # How much one matching feature of each kind says about a topic (index = kind).
 KIND_WEIGHTS = np.array([0.0, 1.0, 0.6, 0.5, 0.25, 0.8])
 SHIFT = 56
+NO_KEY = np.iinfo(np.int64).max  # greater than every key (kinds are far below 0x7F)
 LOW = (1 << SHIFT) - 1
 MAX_WORD = 4
 _BITMAP_SIZE = 1 << 23
@@ -45,6 +47,7 @@ CJK_FIRST, CJK_LAST = 0x4E00, 0x9FFF
 
 _LATIN_WORD = re.compile(r"[a-z][a-z']+|\d+")
 _HAS_LATIN = re.compile(r"[a-z0-9]")
+_CJK_RUN = re.compile(f"[{chr(CJK_FIRST)}-{chr(CJK_LAST)}]+")
 _STOP_WORDS = LEXICON["stop_words"].split()
 _STOP_CHARS = np.array(sorted({ord(w) for w in _STOP_WORDS if len(w) == 1}), dtype=np.int64)
 
@@ -196,9 +199,13 @@ class Featurizer:
         names = {name: number for number, name in enumerate(sorted(set(concepts.values())))}
         members = [(int(k[0]), names[c]) for w, c in concepts.items() if len(k := word_keys([w]))]
         members.sort()
-        self._members = np.array([k for k, _ in members], dtype=np.int64)
+        # Both sorted key lists end in NO_KEY, so a search lands on an element (`keys`); the
+        # public names are views without it.
+        self._members_end = np.array([*(k for k, _ in members), NO_KEY], dtype=np.int64)
+        self._members = self._members_end[:-1]
         self._concept = np.array([c for _, c in members], dtype=np.int64) | (CONCEPT << SHIFT)
-        self.words = words[~np.isin(words, STOP_WORD_KEYS)]
+        self._words_end = np.append(words[~np.isin(words, STOP_WORD_KEYS)], NO_KEY)
+        self.words = self._words_end[:-1]
         # Most windows of a text are no word at all: a bitmap of the words' low bits rules them
         # out in one array lookup before the exact (binary) search.
         self._maybe = np.zeros(_BITMAP_SIZE, dtype=bool)
@@ -275,47 +282,44 @@ class Featurizer:
         """The distinct feature keys of one text, sorted: the same keys as `batch`, worked out
         in plain Python, which for one short message is several times quicker than a dozen
         array operations on tiny arrays."""
-        points = [ord(c) for c in text]
-        cjk = [CJK_FIRST <= p <= CJK_LAST for p in points]
-        keys = {p | _CHAR_BITS for p, is_cjk in zip(points, cjk, strict=True) if is_cjk}
-        keys -= self._stop_char_keys
-        syllables = _syllable_list()
+        keys: set[int] = set()
         windows: list[int] = []
-        size = len(points)
-        for start in range(size):
-            if not cjk[start]:
-                continue
-            digest = points[start]
-            for length in range(2, MAX_WORD + 1):
-                end = start + length - 1
-                if end >= size or not cjk[end]:
-                    break
-                point = points[end]
-                if length == 2:
-                    first = points[start]
-                    keys.add((first << 16) | point | _BIGRAM_BITS)
-                    keys.add(
-                        (syllables[first - CJK_FIRST] << 16)
-                        | syllables[point - CJK_FIRST]
-                        | _PINYIN_BITS
-                    )
-                digest = ((digest * 1_000_003) & _MASK64) ^ point
-                hashed = ((digest * 0x9E3779B97F4A7C15) & _MASK64) ^ length
-                windows.append((hashed & LOW) | _WORD_BITS)
+        syllables = _syllable_list()
+        for run in _CJK_RUN.findall(text):
+            points = [ord(c) for c in run]
+            keys.update(p | _CHAR_BITS for p in points)
+            keys.update((a << 16) | b | _BIGRAM_BITS for a, b in pairwise(points))
+            sounds = [syllables[p - CJK_FIRST] for p in points]
+            keys.update((a << 16) | b | _PINYIN_BITS for a, b in pairwise(sounds))
+            windows += _window_hashes(points)
+        keys -= self._stop_char_keys
         if windows:
             hashes = np.array(windows, dtype=np.int64)
             hashes = hashes[self._maybe[hashes & (_BITMAP_SIZE - 1)]]
-            found = np.searchsorted(self.words, hashes).clip(max=len(self.words) - 1)
-            known = hashes[self.words[found] == hashes]
+            known = hashes[self._words_end[self.words.searchsorted(hashes)] == hashes]
             keys.update(known.tolist())
-            if len(self._members) and len(known):
-                at = np.searchsorted(self._members, known).clip(max=len(self._members) - 1)
-                keys.update(self._concept[at[self._members[at] == known]].tolist())
+            at = self._members.searchsorted(known)
+            keys.update(self._concept[at[self._members_end[at] == known]].tolist())
         if _HAS_LATIN.search(text):
             keys.update(
                 _latin_key(_stem(w)) for w in _LATIN_WORD.findall(text) if w not in _STOP_WORDS
             )
         return np.array(sorted(keys), dtype=np.int64)
+
+
+def _window_hashes(points: list[int]) -> list[int]:
+    """`word_hash` of every window of 2..MAX_WORD of one run of CJK code points, in Python."""
+    hashes: list[int] = []
+    digests = points
+    for length in range(2, MAX_WORD + 1):
+        digests = [
+            ((d * 1_000_003) & _MASK64) ^ p
+            for d, p in zip(digests, points[length - 1 :], strict=False)
+        ]
+        hashes += [
+            ((((d * 0x9E3779B97F4A7C15) & _MASK64) ^ length) & LOW) | _WORD_BITS for d in digests
+        ]
+    return hashes
 
 
 def kind_of(keys: np.ndarray) -> np.ndarray:

@@ -2,21 +2,29 @@
 scored two ways — the class as one BM25 document, and its single best phrasing (weighted Dice) —
 plus the pinyin spelling of that phrasing, for homophone typos.
 
-Phrasings are stored as one compressed sparse row matrix of feature ids (numpy arrays), so a
-10,000-entry knowledge base fits in tens of megabytes and a query touches only the classes its
-rarer features point at.
+Phrasings are stored by feature (numpy arrays): each feature's BM25 postings, one per class
+that has it, and the phrasings behind each posting, so a 10,000-entry knowledge base fits in
+tens of megabytes and a query touches only the postings of its own features, and for the
+phrasing signal only those of the shortlisted classes.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
 
-from intents.features import KIND_WEIGHTS, Featurizer, distinct, kind_of, pinyin_string
+from intents.features import (
+    KIND_WEIGHTS,
+    NO_KEY,
+    Featurizer,
+    distinct,
+    kind_of,
+    pinyin_string,
+)
 from intents.normalize import normalize_many
 
 K1 = 1.2
@@ -33,6 +41,15 @@ PINYIN_NEAR = 0.7  # a pinyin similarity above this is a homophone spelling of t
 # fuzz.ratio can pass PINYIN_NEAR only between strings of about the same length.
 PINYIN_SHORTER, PINYIN_LONGER = 0.5, 2.0
 PINYIN_ROWS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class _Hits:
+    """A query's postings: their numbers, classes and the weight of the feature of each."""
+
+    posting: np.ndarray
+    klass: np.ndarray
+    weight: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +79,9 @@ def fuse_many(bm25: np.ndarray, dice: np.ndarray, pinyin: np.ndarray) -> np.ndar
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """The concatenation of arange(start, end) for each pair, without a Python loop."""
     sizes = ends - starts
-    total = int(sizes.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes)
-    return np.arange(total, dtype=np.int64) + offsets
+    done = sizes.cumsum()
+    total = int(done[-1]) if len(done) else 0
+    return np.arange(total, dtype=np.int64) + (ends - done).repeat(sizes)
 
 
 class MatchIndex:
@@ -83,14 +98,16 @@ class MatchIndex:
         self.class_ptr = np.array(class_ptr, dtype=np.int64)
         self.pinyins = [pinyin_string(text) for text in self.texts]
         self.pinyin_lengths = np.array([len(p) for p in self.pinyins], dtype=np.int64)
-        self._local = threading.local()
         self._link(*featurizer.batch(self.texts))
-        self._weigh()
 
     def _link(self, owners: np.ndarray, keys: np.ndarray) -> None:
-        """The phrasing x feature matrix, each (phrasing, feature) once, rows in order.
-        Temporaries are dropped as soon as they are used: at 10,000 entries each is tens of MB."""
-        self.vocab = distinct(keys)
+        """The phrasing x feature matrix, each (phrasing, feature) once, rows in order, weighed
+        and kept by feature (`_by_feature`). Temporaries are dropped as soon as they are used:
+        at 10,000 entries each is tens of MB."""
+        # The vocabulary ends in a key no feature has, so a search for any key lands on an
+        # element (`_query`, without clipping); `vocab` itself is a view without it.
+        self._vocab_end = np.append(distinct(keys), NO_KEY)
+        self.vocab = self._vocab_end[:-1]
         cells = owners * max(len(self.vocab), 1)
         del owners
         cells += np.searchsorted(self.vocab, keys)
@@ -98,14 +115,17 @@ class MatchIndex:
         cells = distinct(cells)
         size = max(len(self.vocab), 1)
         rows = np.bincount(cells // size, minlength=len(self.texts))
-        self.indptr = np.concatenate(([0], np.cumsum(rows)))
-        self.indices = (cells % size).astype(np.int32)
+        indptr = np.concatenate(([0], np.cumsum(rows)))
+        indices = (cells % size).astype(np.int32)
+        del cells
+        self._weigh(indptr, indices)
+        self._by_feature(indptr, indices)
 
-    def _weigh(self) -> None:
+    def _weigh(self, indptr: np.ndarray, indices: np.ndarray) -> None:
         n_classes, n_features = len(self.names), len(self.vocab)
         text_class = np.repeat(np.arange(n_classes, dtype=np.int64), np.diff(self.class_ptr))
-        combined = self.indices.astype(np.int64) * n_classes
-        combined += np.repeat(text_class, np.diff(self.indptr))
+        combined = indices.astype(np.int64) * n_classes
+        combined += np.repeat(text_class, np.diff(indptr))
         combined.sort()
         starts = np.flatnonzero(np.concatenate(([True], combined[1:] != combined[:-1])))
         pairs = combined[starts]
@@ -129,17 +149,26 @@ class MatchIndex:
         keep = contribution > 0
         self.post_class = klass[keep]
         self.post_value = contribution[keep]
+        # Each posting's phrasings (those of its class having its feature) are one slice of
+        # `feature_rows`, which lists them by feature and then phrasing, as postings are listed.
+        self.post_count = tf[keep].astype(np.int32)
+        self.post_first = (np.cumsum(tf) - tf)[keep].astype(np.int32)
         self.post_ptr = np.concatenate(
             ([0], np.cumsum(np.bincount(feature[keep], minlength=n_features)))
         )
-        weights = self.weight[self.indices]
-        self.own = np.add.reduceat(weights, self.indptr[:-1]) if len(weights) else weights
+        weights = self.weight[indices]
+        self.own = np.add.reduceat(weights, indptr[:-1]) if len(weights) else weights
+
+    def _by_feature(self, indptr: np.ndarray, indices: np.ndarray) -> None:
+        """The phrasings of each feature, features in order and each one's phrasings too."""
+        owner = np.repeat(np.arange(len(self.texts), dtype=np.int32), np.diff(indptr))
+        self.feature_rows = owner[np.argsort(indices, kind="stable")]
 
     def _query(self, text: str) -> tuple[np.ndarray, np.ndarray, float]:
         """Known feature ids (sorted) with their weights, and the query's total weight."""
         keys = self.featurizer.keys(text)
-        position = np.searchsorted(self.vocab, keys).clip(max=max(len(self.vocab) - 1, 0))
-        known = self.vocab[position] == keys if len(self.vocab) else np.zeros(len(keys), bool)
+        position = self.vocab.searchsorted(keys)
+        known = self._vocab_end[position] == keys
         ids = position[known]
         weights = self.weight[ids]
         unknown = float(KIND_WEIGHTS[kind_of(keys[~known])].sum()) * self.unknown_idf
@@ -151,77 +180,73 @@ class MatchIndex:
         ids, weights, total = self._query(text)
         if total <= 0 or not len(ids):
             return []
-        rows = _ranges(self.post_ptr[ids], self.post_ptr[ids + 1])
-        if not len(rows):
+        starts, ends = self.post_ptr[ids], self.post_ptr[ids + 1]
+        postings = _ranges(starts, ends)
+        if not len(postings):
             return []
+        hits = _Hits(postings, self.post_class[postings], weights.repeat(ends - starts))
         bm25 = np.bincount(
-            self.post_class[rows], weights=self.post_value[rows], minlength=len(self.names)
+            hits.klass, weights=self.post_value[postings], minlength=len(self.names)
         ) / (total * (K1 + 1))
         count = min(shortlist, len(self.names))
         candidates = np.argpartition(-bm25, count - 1)[:count]
         chosen = candidates[bm25[candidates] > 0]
-        matches = self._phrasings(chosen, bm25, ids, weights, total, pinyin_string(text))
-        matches.sort(key=lambda m: (-m.score, m.name))
-        return matches[:limit]
+        return self._phrasings(chosen, bm25, hits, total, pinyin_string(text), limit)
 
     def _phrasings(
         self,
         shortlist: np.ndarray,
         bm25: np.ndarray,
-        ids: np.ndarray,
-        weights: np.ndarray,
+        hits: _Hits,
         total: float,
         query_pinyin: str,
+        limit: int,
     ) -> list[ClassMatch]:
+        """The best `limit` of the shortlisted classes by their phrasings, best first."""
         rows = _ranges(self.class_ptr[shortlist], self.class_ptr[shortlist + 1])
-        starts, ends = self.indptr[rows], self.indptr[rows + 1]
-        features = self.indices[_ranges(starts, ends)]
-        # The query's weights spread over a vocabulary-sized array, so each phrasing feature is
-        # one lookup instead of a binary search (this is most of the time of a question).
-        lookup = self._scratch()
-        lookup[ids] = weights
-        hit = lookup[features]
-        lookup[ids] = 0.0
-        overlap = np.add.reduceat(hit, np.concatenate(([0], np.cumsum(ends - starts)[:-1])))
-        dice = 2 * overlap / (total + self.own[rows])
         sizes = self.class_ptr[shortlist + 1] - self.class_ptr[shortlist]
-        segment = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        segment = sizes.cumsum() - sizes  # where each class's phrasings start in `rows`
+        overlap = self._overlap(hits, shortlist, segment, len(rows))
+        dice = 2 * overlap / (total + self.own[rows])
         best_dice = np.maximum.reduceat(dice, segment)
-        owner = np.repeat(np.arange(len(shortlist)), sizes)
-        first_best = np.flatnonzero(dice == best_dice[owner])
-        _, where = np.unique(owner[first_best], return_index=True)
-        best_row = rows[first_best[where]]
-        best_pinyin = self._pinyin(rows, dice, owner, len(shortlist), query_pinyin)
-        scores = fuse_many(bm25[shortlist], best_dice, best_pinyin)
-        return [
-            ClassMatch(
-                self.names[int(shortlist[i])],
-                float(bm25[shortlist[i]]),
-                float(best_dice[i]),
-                float(best_pinyin[i]),
-                float(scores[i]),
-                self.texts[int(best_row[i])],
-            )
-            for i in range(len(shortlist))
-        ]
+        owner = np.arange(len(shortlist)).repeat(sizes)
+        best = np.flatnonzero(dice == best_dice[owner])
+        best_row = rows[best[best.searchsorted(segment)]]  # each class's first best phrasing
+        best_pinyin = self._pinyin(rows, dice, segment, query_pinyin)
+        shortlisted = bm25[shortlist]
+        return _matches(
+            [self.names[i] for i in shortlist.tolist()],
+            (shortlisted, best_dice, best_pinyin, fuse_many(shortlisted, best_dice, best_pinyin)),
+            [self.texts[i] for i in best_row.tolist()],
+            limit,
+        )
 
-    def _scratch(self) -> np.ndarray:
-        """A zeroed array of the vocabulary's size, one per thread (understanding runs in
-        worker threads); callers put values in and take them out again."""
-        lookup: np.ndarray | None = getattr(self._local, "lookup", None)
-        if lookup is None:
-            lookup = np.zeros(len(self.vocab), dtype=np.float64)
-            self._local.lookup = lookup
-        return lookup
+    def _overlap(
+        self, hits: _Hits, shortlist: np.ndarray, segment: np.ndarray, size: int
+    ) -> np.ndarray:
+        """The summed weight of the query features each shortlisted phrasing has (`size`
+        phrasings, each class's from `segment` on): the phrasings of the query's postings of
+        shortlisted classes, nothing else."""
+        slot = np.full(len(self.names), -1)
+        slot[shortlist] = np.arange(len(shortlist))
+        picked = slot[hits.klass]
+        keep = picked >= 0
+        which = hits.posting[keep]
+        first, counts = self.post_first[which], self.post_count[which]
+        rows = self.feature_rows[_ranges(first, first + counts)]
+        # A phrasing's place among the shortlisted ones: its row, less its class's first row,
+        # plus where that class starts among them.
+        shift = (segment - self.class_ptr[shortlist])[picked[keep]].repeat(counts)
+        return np.bincount(rows + shift, hits.weight[keep].repeat(counts), minlength=size)
 
     def _pinyin(
-        self, rows: np.ndarray, dice: np.ndarray, owner: np.ndarray, n: int, query: str
+        self, rows: np.ndarray, dice: np.ndarray, segment: np.ndarray, query: str
     ) -> np.ndarray:
-        """Each shortlisted class's best pinyin similarity to the query. Only phrasings of a
-        length that could reach PINYIN_NEAR are compared, the best PINYIN_ROWS by dice."""
-        best = np.zeros(n)
+        """Each shortlisted class's best pinyin similarity to the query (its phrasings start
+        at `segment` in `rows`). Only phrasings of a length that could reach PINYIN_NEAR are
+        compared, the best PINYIN_ROWS by dice."""
         if not query:
-            return best
+            return np.zeros(len(segment))
         lengths = self.pinyin_lengths[rows]
         near = np.flatnonzero(
             (lengths >= len(query) * PINYIN_SHORTER) & (lengths <= len(query) * PINYIN_LONGER)
@@ -229,7 +254,29 @@ class MatchIndex:
         if len(near) > PINYIN_ROWS:
             near = near[np.argpartition(-dice[near], PINYIN_ROWS - 1)[:PINYIN_ROWS]]
         if not len(near):
-            return best
-        similar = process.cdist([query], [self.pinyins[r] for r in rows[near]], scorer=fuzz.ratio)
-        np.maximum.at(best, owner[near], similar[0] / 100)
-        return best
+            return np.zeros(len(segment))
+        pinyins = [self.pinyins[r] for r in rows[near].tolist()]
+        similar = np.zeros(len(rows))
+        similar[near] = _ratios(query, pinyins)
+        return np.maximum.reduceat(similar, segment)
+
+
+def _ratios(query: str, choices: list[str]) -> np.ndarray:
+    """fuzz.ratio(query, choice) / 100 for each choice, in float32 as cdist with fuzz.ratio
+    gives it: the same numbers from the plain Indel similarity, which cdist works out about
+    three times quicker for a few dozen short choices."""
+    similarity = process.cdist(
+        [query], choices, scorer=Indel.normalized_similarity, dtype=np.float64
+    )
+    return (similarity[0] * 100).astype(np.float32) / np.float32(100)
+
+
+def _matches(
+    names: list[str], signals: tuple[np.ndarray, ...], phrasings: list[str], limit: int
+) -> list[ClassMatch]:
+    """The best `limit` classes, best first (`signals`: bm25, dice, pinyin and fused score)."""
+    bm25, dice, pinyin, scores = (column.tolist() for column in signals)
+    order = sorted(range(len(names)), key=lambda i: (-scores[i], names[i]))[:limit]
+    return [
+        ClassMatch(names[i], bm25[i], dice[i], pinyin[i], scores[i], phrasings[i]) for i in order
+    ]

@@ -64,6 +64,25 @@ def _whole(text: str, start: int, length: int) -> bool:
     )
 
 
+_Span = tuple[int, int, int]  # a found term's start, end and length
+
+
+def _inside(small: _Span, big: _Span) -> bool:
+    return big[0] <= small[0] and small[1] <= big[1] and big[2] > small[2]
+
+
+def _crosses(small: _Span, big: _Span) -> bool:
+    """Only a two-character term half inside a longer one: longer terms that share
+    characters (事业单位退休|退休人员) are both meant."""
+    return (
+        small[2] == MIN_TERM
+        and big[2] > MIN_TERM
+        and small[0] < big[1]
+        and big[0] < small[1]
+        and not _inside(small, big)
+    )
+
+
 class TermTable:
     """Every term with its concept, office and anchor flag, and a hash lookup to find them."""
 
@@ -117,6 +136,9 @@ class TermTable:
         self._ids = order.astype(np.int64)
         self._lengths = np.array([len(t.text) for t in self.terms], dtype=np.int64)
         self._by_text = {t.text: number for number, t in enumerate(self.terms)}
+        # Every start of a term (of MIN_TERM characters or more): `find` stops lengthening a
+        # substring as soon as no term starts with it.
+        self._starts = {t.text[:end] for t in self.terms for end in range(MIN_TERM, len(t.text))}
 
     @staticmethod
     def _keys(words: Sequence[str]) -> np.ndarray:
@@ -169,33 +191,23 @@ class TermTable:
         found = []
         for start in range(len(text) - MIN_TERM + 1):
             for length in range(MIN_TERM, min(MAX_TERM, len(text) - start) + 1):
-                number = self._by_text.get(text[start : start + length])
+                piece = text[start : start + length]
+                number = self._by_text.get(piece)
                 if number is not None and _whole(text, start, length):
                     found.append(Found(self.terms[number], start, number))
+                if piece not in self._starts:
+                    break
         found.sort(key=lambda f: (f.start, -len(f.term.text)))
-
-        def inside(small: Found, big: Found) -> bool:
-            return (
-                big.start <= small.start
-                and small.end <= big.end
-                and len(big.term.text) > len(small.term.text)
-            )
-
-        def crosses(small: Found, big: Found) -> bool:
-            # Only a two-character term half inside a longer one: longer terms that share
-            # characters (事业单位退休|退休人员) are both meant.
-            return (
-                len(small.term.text) == MIN_TERM
-                and len(big.term.text) > MIN_TERM
-                and small.start < big.end
-                and big.start < small.end
-                and not inside(small, big)
-            )
-
+        spans = [(f.start, f.end, len(f.term.text)) for f in found]
         return [
-            Found(f.term, f.start, f.id, tuple(o for o in found if inside(o, f)))
-            for f in found
-            if not any(inside(f, o) or crosses(f, o) for o in found)
+            Found(
+                f.term,
+                f.start,
+                f.id,
+                tuple(o for o, s in zip(found, spans, strict=True) if _inside(s, span)),
+            )
+            for f, span in zip(found, spans, strict=True)
+            if not any(_inside(span, s) or _crosses(span, s) for s in spans)
         ]
 
 
