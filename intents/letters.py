@@ -13,11 +13,12 @@ import re
 from collections.abc import Callable
 from itertools import pairwise
 
-from intents.about import Aboutness, Reading
+from intents.about import Aboutness
 from intents.choice import ANSWER_AT, CLARIFY_AT
 from intents.decision import Answer, Clarify, Decision, Fallback, Intent
 from intents.index import ClassMatch
 from intents.normalize import LEXICON, normalize
+from intents.reading import Reading
 from intents.terms import Found
 
 LONG_LETTER = 40  # characters: longer messages are also read piece by piece

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from intents.about import Aboutness, Reading
+from intents.about import Aboutness
 from intents.choice import choose, choose_in_letter
 from intents.concepts import load_concepts
 from intents.decision import Answer, Decision, Intent
+from intents.doings import Doings, office_doings
 from intents.examples import GUIDE, HUMAN, Examples, load_examples
 from intents.features import Featurizer
 from intents.index import SHORTLIST, ClassMatch, MatchIndex
@@ -29,6 +30,7 @@ from intents.normalize import (
     normalize_keeping_places,
     normalize_many,
 )
+from intents.reading import Reading, brought
 from intents.romanised import Romanised
 from intents.safety import SafetyClassifier, Verdict
 from intents.terms import Explainers, TermTable
@@ -140,7 +142,10 @@ class Understanding:
         explainers = Explainers(
             table, len(index.names), index.texts, text_class, owned_texts, owned_class
         )
-        about = Aboutness(explainers, class_index, examples.offices, examples.example_domain)
+        doings = Doings(office_doings(examples.offices), index.texts, index.class_ptr)
+        about = Aboutness(
+            explainers, class_index, examples.offices, examples.example_domain, doings
+        )
         safety = SafetyClassifier(is_word=featurizer.is_word)
         # Safety words too, so 'wo bu xiang huo le' still reaches a person.
         cues = [cue for reason in safety.reasons for cue in reason.cues]
@@ -161,7 +166,8 @@ class Understanding:
         self, normal: str, shortlist: int = SHORTLIST, chooser: Chooser = choose
     ) -> tuple[Decision, list[ClassMatch], Reading]:
         matches = self.index.top(normal, shortlist=shortlist) if normal else []
-        reading = Reading.of(self.terms.find(normal))
+        found = self.terms.find(normal)
+        reading = Reading.of(found, self.about.doings.find(normal), brought(normal, found))
         return self.about.refine(chooser(matches), matches, reading), matches, reading
 
     def _decide_piece(self, normal: str) -> tuple[Decision, list[ClassMatch], Reading]:

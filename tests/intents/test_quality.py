@@ -1,10 +1,11 @@
 """Understanding quality on every evaluation set, against the targets of issue #13.
 
 Tuned on (misses may be read and fixed): shared/eval/dev.yaml, tests/intents/heldout.yaml,
-tests/intents/written_everyday3.yaml and the `split: tune` half of tests/intents/real_dev.yaml.
-Measured only (never read item by item, never tuned to): heldout2.yaml to heldout6.yaml (blind,
-with `kind:`) and the `split: measure` half of real_dev.yaml; their failures print figures, not
-questions.
+tests/intents/written_everyday3.yaml and the `split: tune` half of tests/intents/real_dev.yaml;
+the sets written for being wary (written_wary*.yaml, written_partial.yaml) have their bar in
+test_wary.py. Measured only (never read item by item, never tuned to): heldout2.yaml to
+heldout6.yaml (blind, with `kind:`) and the `split: measure` half of real_dev.yaml; their failures
+print figures, not questions.
 
 Targets: dev-like questions accuracy >= 0.93, wrong <= 1%, out-of-scope abstention >= 0.95, @human
 recall 1.0; real questions accuracy >= 0.75 (>= 0.85 counting a clarification that offers the
@@ -77,35 +78,35 @@ SETS = {
         None,
         REAL,
         tuned=False,
-        floor=Bar(accuracy=0.91, covered=0.915, wrong=0.03, abstention=0.945, human=0.88),
+        floor=Bar(accuracy=0.915, covered=0.92, wrong=0.02, abstention=0.96, human=0.88),
     ),
     "heldout4": QualitySet(
         HERE / "heldout4.yaml",
         None,
         REAL,
         tuned=False,
-        floor=Bar(accuracy=0.89, covered=0.91, wrong=0.045, abstention=0.925, human=1.0),
+        floor=Bar(accuracy=0.9, covered=0.91, wrong=0.04, abstention=0.94, human=1.0),
     ),
     "heldout5": QualitySet(
         HERE / "heldout5.yaml",
         None,
         DEV_LIKE,
         tuned=False,
-        floor=Bar(accuracy=0.97, covered=0.97, wrong=0.015, abstention=0.97, human=0.91),
+        floor=Bar(accuracy=0.985, covered=0.985, wrong=0.005, abstention=0.995, human=0.91),
     ),
     "heldout6": QualitySet(
         HERE / "heldout6.yaml",
         None,
         DEV_LIKE,
         tuned=False,
-        floor=Bar(accuracy=0.9, covered=0.91, wrong=0.025, abstention=0.94, human=0.95),
+        floor=Bar(accuracy=0.905, covered=0.915, wrong=0.025, abstention=0.94, human=0.95),
     ),
     "real_dev_measure": QualitySet(
         HERE / "real_dev.yaml",
         "measure",
         REAL,
         tuned=False,
-        floor=Bar(accuracy=0.75, covered=0.78, wrong=0.09, abstention=0.885, human=1.0),
+        floor=Bar(accuracy=0.75, covered=0.78, wrong=0.08, abstention=0.885, human=1.0),
     ),
 }
 
