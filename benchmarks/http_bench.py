@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import secrets
 import shutil
 import signal
@@ -42,6 +43,7 @@ import asyncpg
 import httpx
 
 from benchmarks.engine_bench import POSTGRES
+from benchmarks.postgres_cpu import ServerCpu, ticks
 
 VETBOT = str(Path(sys.executable).with_name("vetbot"))
 LUA = Path(__file__).with_name("wrk") / "chat.lua"
@@ -141,15 +143,7 @@ def processes(pid: int) -> list[int]:
 
 def cpu_seconds(pid: int) -> float:
     """User plus system CPU time of `pid` and the processes under it, now."""
-    ticks = 0
-    for each in processes(pid):
-        try:
-            stat = Path(f"/proc/{each}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (name) "
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return sum(ticks(each) for each in processes(pid)) / os.sysconf("SC_CLK_TCK")
 
 
 def wrk(url: str, seconds: int, env: dict[str, str], requests: int = 0) -> dict[str, float]:
@@ -198,17 +192,37 @@ def measure(
     key: str,
     server: subprocess.Popen[bytes],
     requests: int = 0,
+    database: str | None = None,
 ) -> dict[str, float]:
     """A short warm-up (caches, first connections), then the measured run (`seconds` long, or
-    `requests` answers per wrk thread), with the CPU the `server`'s processes spent per request
-    in it."""
+    `requests` answers per wrk thread), with the CPU per request in it of the `server`'s
+    processes, of wrk, and, when the server uses the PostgreSQL `database` on this machine, of
+    PostgreSQL (`benchmarks/postgres_cpu.py`)."""
     env = {"BENCH_RUN": f"{run}w", "BENCH_API_KEY": key}
     wrk(url, 2, env)
-    before = cpu_seconds(server.pid)
+    postgres = None if database is None else ServerCpu(database)
+    if postgres is not None and postgres.local:
+        postgres.start()
+    before, wrk_before = cpu_seconds(server.pid), _reaped_cpu_seconds()
     figures = wrk(url, seconds, {**env, "BENCH_RUN": run}, requests)
-    spent = cpu_seconds(server.pid) - before
-    figures["cpu_ms_per_request"] = round(1000 * spent / max(1, figures["requests"]), 2)
+    spent, wrk_spent = cpu_seconds(server.pid) - before, _reaped_cpu_seconds() - wrk_before
+    answered = max(1, figures["requests"])
+    figures["cpu_ms_per_request"] = round(1000 * spent / answered, 2)
+    figures["wrk_cpu_ms_per_request"] = round(1000 * wrk_spent / answered, 2)
+    if postgres is not None and postgres.local:
+        used = postgres.stop()
+        figures["pg_cpu_ms_per_request"] = round(1000 * used["pg_cpu_s"] / answered, 2)
+        backends = 1000 * used["pg_backends_cpu_s"] / answered
+        figures["pg_backends_cpu_ms_per_request"] = round(backends, 2)
+        figures["pg_sessions"] = used["pg_sessions"]
     return figures
+
+
+def _reaped_cpu_seconds() -> float:
+    """User plus system CPU time of this process's children that have ended (wrk's, once a run
+    of it is over)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:
@@ -246,7 +260,8 @@ def bench(quick: bool = False, workers: int = 1, database: str | None = None) ->
         try:
             for name, (server, port) in servers.items():
                 url = f"http://127.0.0.1:{port}/api/chat"
-                for figure, value in measure(url, seconds, name, key, server).items():
+                on = database if name == "http_chat" and _is_postgres(database) else None
+                for figure, value in measure(url, seconds, name, key, server, 0, on).items():
                     figures[f"{name}_{figure}"] = value
         finally:
             for server, _ in servers.values():
@@ -275,7 +290,8 @@ def bench_workers(quick: bool = False, workers: int = 2) -> dict[str, Any]:
             try:
                 name = f"http_pg_{count}w"
                 url = f"http://127.0.0.1:{port}/api/chat"
-                for figure, value in measure(url, seconds, name, key, server, requests).items():
+                measured = measure(url, seconds, name, key, server, requests, database)
+                for figure, value in measured.items():
                     figures[f"{name}_{figure}"] = value
             finally:
                 stop(server)
@@ -283,6 +299,10 @@ def bench_workers(quick: bool = False, workers: int = 2) -> dict[str, Any]:
         figures[f"http_pg_{workers}w_rps"] / figures["http_pg_1w_rps"], 2
     )
     return figures
+
+
+def _is_postgres(database: str | None) -> bool:
+    return database is not None and database.startswith("postgresql")
 
 
 def run(quick: bool = False) -> dict[str, Any]:

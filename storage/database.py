@@ -6,6 +6,7 @@ import contextlib
 import logging
 import os
 import stat
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, event, text
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, InvalidatePoolError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -37,6 +38,10 @@ _UNAVAILABLE_SQLSTATES = ("08", "57")
 # the WAL and shared-memory files it makes beside it the database file's own mode.
 PRIVATE = 0o600
 _BESIDE = ("", "-wal", "-shm", "-journal")
+POOL = 15  # PostgreSQL connections per process at most
+# A PostgreSQL connection idle in the pool this long (seconds) is pinged before it is used.
+PING_AFTER = 1.0
+_IDLE_SINCE = "vetbot_idle_since"  # key in a pooled connection's `info`: when it came back
 
 log = logging.getLogger(__name__)
 
@@ -59,17 +64,26 @@ class Database:
             connect_args["timeout"] = inline_sqlite.BUSY_TIMEOUT
         else:
             connect_args["timeout"] = 10  # seconds to connect before the caller is told to retry
+            # The planner's default cost of a random page read (4, for spinning disks) makes a
+            # table of a few pages look cheaper read whole than through its index; the plan a
+            # connection keeps for a statement is made from its first runs, on a database just
+            # deployed, so every turn would read all dedupe keys until autovacuum's first
+            # ANALYZE. 1.1 is the cost PostgreSQL's manual suggests for data on SSDs or in RAM.
+            settings = {"random_page_cost": "1.1"}
+            connect_args["server_settings"] = settings
             if search_path:
-                connect_args["server_settings"] = {"search_path": search_path}
+                settings["search_path"] = search_path
+            # SQLAlchemy's default (5 kept, 10 more when busy) closes the 10 as they come back:
+            # under load that is a new backend every few dozen turns, with its types looked up
+            # and every statement prepared again. The same 15 at most, kept once opened.
+            options.update(pool_size=POOL, max_overflow=0)
         self.engine: AsyncEngine = create_async_engine(
-            self.url,
-            echo=echo,
-            pool_pre_ping=not self.sqlite,
-            connect_args=connect_args,
-            **options,
+            self.url, echo=echo, connect_args=connect_args, **options
         )
         if self.sqlite:
             _configure_sqlite(self.engine, path)
+        else:
+            _ping_when_idle(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time. Queueing our own transactions here, in order, beats
         # letting them poll SQLite's busy handler, whose sleeps grow to 100 ms each; every pool
@@ -171,6 +185,35 @@ def _warn_if_readable(path: Path) -> None:
                 mode,
                 path,
             )
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """Ping a pooled connection before use when it has sat in the pool for `PING_AFTER` or
+    longer, and open a new one if the ping fails (a server restarted, or an idle connection
+    cut).
+
+    `pool_pre_ping` pings at every checkout: three round trips (BEGIN, an empty query,
+    ROLLBACK) in front of every transaction, about a third of a steady turn's. A connection
+    back from its last transaction a moment ago is as alive as a ping would show; if it died
+    since, its transaction fails as a lost connection, the pool drops every connection opened
+    before, and the caller is told to retry (`StorageUnavailable`)."""
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)  # none on a new connection: nothing to ping
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER:
+            return
+        dialect = engine.dialect
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            if dialect.is_disconnect(exc, dbapi_connection, None):
+                raise InvalidatePoolError(f"ping failed: {_describe(exc)}") from exc
+            raise
 
 
 def _configure_sqlite(engine: AsyncEngine, path: Path | None) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Conversation
 from storage.models.base import utcnow
 from storage.repositories import core
-from storage.repositories.upsert import insert_ignoring_conflict
+from storage.repositories.upsert import insert_returning_unless_conflict
 from storage.repositories.users import Users
 
 _TABLE = core.table(Conversation)
@@ -101,22 +101,22 @@ def lock_turns(connection: Connection, channel: str, chat_id: str, external_user
 
 def save_state(connection: Connection, state: ConversationState) -> bool:
     """Write `state`; False when there is no such conversation."""
-    result = core.execute(
-        connection,
-        _SAVE,
-        {
-            "conversation": state.id,
-            "flow": state.flow,
-            "step": state.step,
-            "values": dict(state.values),
-            "options": [list(option) for option in state.options],
-            "language": state.language,
-            "station_id": state.station_id,
-            "fallbacks": state.fallbacks,
-            "updated_at": utcnow(),
-        },
-    )
+    result = core.execute(connection, _SAVE, {"conversation": state.id, **saved(state)})
     return bool(result.rowcount)
+
+
+def saved(state: ConversationState) -> dict[str, Any]:
+    """What `save_state` writes of `state`, named after the columns."""
+    return {
+        "flow": state.flow,
+        "step": state.step,
+        "values": dict(state.values),
+        "options": [list(option) for option in state.options],
+        "language": state.language,
+        "station_id": state.station_id,
+        "fallbacks": state.fallbacks,
+        "updated_at": utcnow(),
+    }
 
 
 class Conversations:
@@ -132,15 +132,20 @@ class Conversations:
         params = key_params(channel, chat_id, external_user_id)
         row = await core.first(self.session, _LOCKED, params)
         if row is None:
-            await self.create(channel, chat_id, external_user_id)
+            made = await self.create(channel, chat_id, external_user_id)
+            if made is not None:
+                return made
             row = await core.first(self.session, _LOCKED, params)
             assert row is not None, "conversation vanished right after it was inserted"
         return state_of(row)
 
-    async def create(self, channel: str, chat_id: str, external_user_id: str) -> None:
-        """The conversation of this key, made on first contact (nothing when it is there)."""
+    async def create(
+        self, channel: str, chat_id: str, external_user_id: str
+    ) -> ConversationState | None:
+        """The conversation of this key, made on first contact: its state when this call made
+        it (the row is this transaction's until it commits), None when it was there."""
         user_id = await Users(self.session).identify(channel, external_user_id)
-        await insert_ignoring_conflict(
+        row = await insert_returning_unless_conflict(
             self.session,
             Conversation,
             {
@@ -152,7 +157,9 @@ class Conversations:
                 "options": [],
             },
             ["channel", "chat_id", "external_user_id"],
+            STATE_COLUMNS,
         )
+        return None if row is None else state_of(row)
 
     async def find(self, channel: str, chat_id: str, external_user_id: str) -> int | None:
         """The id of this key's conversation, without creating or locking it."""

@@ -82,14 +82,15 @@ def remember(
 ) -> None:
     """Record that `message_id` was handled and got `replies` (a second time raises: the
     primary key is the conversation and the message id)."""
-    core.execute(
-        connection,
-        _REMEMBER,
-        {
-            "conversation_id": conversation_id,
-            "message_id": message_id,
-            "replies": replies,
-            "created_at": utcnow(),
-            "delivered_at": None,
-        },
-    )
+    core.execute(connection, _REMEMBER, row(conversation_id, message_id, replies))
+
+
+def row(conversation_id: int, message_id: str, replies: list[Any]) -> dict[str, Any]:
+    """The dedupe key of a message just handled, its values named after the columns."""
+    return {
+        "conversation_id": conversation_id,
+        "message_id": message_id,
+        "replies": replies,
+        "created_at": utcnow(),
+        "delivered_at": None,
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -73,25 +74,26 @@ class MessageLog:
 
 def add_all(connection: Connection, conversation_id: int, messages: list[Logged]) -> None:
     """`MessageLog.add_all` on a connection: one statement for all of `messages`, in order."""
+    core.execute(connection, _ADD, rows(conversation_id, messages))
+
+
+def rows(conversation_id: int, messages: list[Logged]) -> list[dict[str, Any]]:
+    """The rows of `messages` in the log, their values named after the columns."""
     for message in messages:
         _check(message.direction)
-    core.execute(
-        connection,
-        _ADD,
-        [
-            {
-                "conversation_id": conversation_id,
-                "direction": m.direction,
-                "text": m.text,
-                "payload": m.payload,
-                "options": [list(option) for option in m.options],
-                "outcome": m.outcome,
-                "entry_id": m.entry_id,
-                "created_at": m.created_at,
-            }
-            for m in messages
-        ],
-    )
+    return [
+        {
+            "conversation_id": conversation_id,
+            "direction": m.direction,
+            "text": m.text,
+            "payload": m.payload,
+            "options": [list(option) for option in m.options],
+            "outcome": m.outcome,
+            "entry_id": m.entry_id,
+            "created_at": m.created_at,
+        }
+        for m in messages
+    ]
 
 
 def logged(row: LoggedMessage) -> Logged:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Executable, Table, bindparam
+from sqlalchemy import Column, Executable, Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,21 +29,41 @@ async def insert_ignoring_conflict(
     return bool(rowcount)
 
 
-# (database kind, table, columns given, conflict columns) → the statement, built once
-_IGNORING: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], Executable] = {}
+async def insert_returning_unless_conflict(
+    session: AsyncSession,
+    model: type[Base],
+    values: dict[str, Any],
+    conflict: list[str],
+    returning: Sequence[Column[Any]],
+) -> tuple[Any, ...] | None:
+    """`insert_ignoring_conflict` in one statement with reading the row back: the `returning`
+    columns of the row inserted, or None when `conflict` columns matched one already."""
+    statement = _ignoring(session, model, tuple(values), tuple(conflict), tuple(returning))
+    return await core.first(session, statement, values)
+
+
+# (database kind, table, columns given, conflict columns, columns returned) → the statement,
+# built once
+_IGNORING: dict[tuple[Any, ...], Executable] = {}
 
 
 def _ignoring(
-    session: AsyncSession, model: type[Base], names: tuple[str, ...], conflict: tuple[str, ...]
+    session: AsyncSession,
+    model: type[Base],
+    names: tuple[str, ...],
+    conflict: tuple[str, ...],
+    returning: tuple[Column[Any], ...] = (),
 ) -> Executable:
-    """INSERT … ON CONFLICT DO NOTHING of the columns `names`, their values as parameters."""
-    key = (session.get_bind().dialect.name, model.__tablename__, names, conflict)
+    """INSERT … ON CONFLICT DO NOTHING of the columns `names`, their values as parameters,
+    RETURNING the `returning` columns if any."""
+    kind = session.get_bind().dialect.name
+    key = (kind, model.__tablename__, names, conflict, tuple(c.name for c in returning))
     statement = _IGNORING.get(key)
     if statement is None:
         inserting = insert_for(session, core.table(model))
-        statement = inserting.values({name: bindparam(name) for name in names})
-        statement = statement.on_conflict_do_nothing(index_elements=list(conflict))
-        _IGNORING[key] = statement
+        built = inserting.values({name: bindparam(name) for name in names})
+        built = built.on_conflict_do_nothing(index_elements=list(conflict))
+        statement = _IGNORING[key] = built.returning(*returning) if returning else built
     return statement
 
 
