@@ -16,6 +16,7 @@ from itertools import pairwise
 from intents.about import Aboutness
 from intents.choice import ANSWER_AT, CLARIFY_AT
 from intents.decision import Answer, Clarify, Decision, Fallback, Intent
+from intents.examples import OUT_OF_SCOPE
 from intents.index import ClassMatch
 from intents.normalize import LEXICON, normalize
 from intents.reading import Reading
@@ -34,7 +35,8 @@ _CLAUSES = re.compile(r"[。！？!?；;\n，,、…]+|\s{2,}")
 # A letter that asks something (a question, or an indirect one: 不知道…有没有) ...
 _INTERROGATIVE = (
     r"[?？]|请问|想问|问一下|问问|咨询|怎么|怎样|如何|吗|么$|能否|可否|是否|能不能|可不可以|请告知"
-    r"|想了解|了解一下|怎么办|多少|哪里|哪儿|什么|几时|啥|有没有|有冇|有无|不知道|行不行|能不能够"
+    r"|想了解|了解一下|怎么办|多少|哪(?!怕)|什么|几时|几点|多久|啥|咋|为什么|找谁|有没有|有冇|有无"
+    r"|不知道|行不行|能不能够|要不要"
 )
 # ... or only asks to be helped (希望能得到解决): with grievance words, that is a petition.
 _REQUEST = r"求助|要求|请求|建议|恳请|请批示|希望"
@@ -73,6 +75,7 @@ class Letters:
                 pieces.append(a + " " + b)
         for clause, terms in zip(clauses, topical, strict=True):
             if len(clause) > RUN_ON:
+                pieces += self._named_and_asked(clause)
                 pieces += self._windows(clause, terms)
                 # What follows 想问一下 is usually the one thing a run-on message asks.
                 pieces += [
@@ -82,6 +85,18 @@ class Letters:
                 ]
         return [p for p in dict.fromkeys(pieces) if len(p) >= 4][:MAX_PIECES]
 
+    def _named_and_asked(self, clause: str) -> list[str]:
+        """A run-on clause read as what it names and what it asks: its key terms in order,
+        then what follows its last 想问 (我是湖北人在广东打工……现在听说有个优待证可以办我想问下
+        我这种人能不能办在哪里办 is 在部队 退役 优待证 我这种人能不能办在哪里办)."""
+        asks = list(_ASKS.finditer(clause))
+        if not asks:
+            return []
+        named = dict.fromkeys(f.term.text for f in self.find(clause))
+        if not named:
+            return []
+        return [" ".join(named) + " " + clause[asks[-1].end() : asks[-1].end() + ASKED[-1]]]
+
     @staticmethod
     def _windows(clause: str, terms: list[Found]) -> list[str]:
         out = [clause[max(0, f.start - WINDOW_BEFORE) : f.end + WINDOW_AFTER] for f in terms]
@@ -89,11 +104,13 @@ class Letters:
 
     def read(self, text: str, whole: Decision, reading: Reading) -> Decision:
         """The best single answer of a long `text`, the other topics it raised as `also`."""
+        grievance = self._grievance(normalize(text))
+        if grievance and self._veterans_grievance(whole, reading):
+            return Answer(self._rights_entry(text), whole.score)
         if isinstance(whole, Intent):
             return whole
         if not reading.anchored and any(f.term.office for f in reading.found):
             return whole  # a letter about someone else's affairs (a 社区 医保 clerk's manner)
-        grievance = self._grievance(normalize(text))
         if grievance and not _ASKING.search(text):
             # Not a question (at most a plea: 希望领导重视): a veteran setting out a grievance,
             # for the petition desk.
@@ -106,7 +123,11 @@ class Letters:
         bar = 0.0 if _QUESTION.search(text) else UNASKED
         for piece in self._pieces(text):
             part, _, piece_reading = self.decide(piece)
-            if isinstance(part, Answer) and part.score >= bar and self._about(part, piece_reading):
+            if (
+                isinstance(part, Answer)
+                and part.score >= bar
+                and self._about(part, piece_reading, reading)
+            ):
                 found[part.entry_id] = max(found.get(part.entry_id, 0.0), part.score)
         if isinstance(whole, Answer):
             found.pop(whole.entry_id, None)
@@ -123,6 +144,19 @@ class Letters:
                 return Answer(entry, whole.score)
         return whole
 
+    def _veterans_grievance(self, whole: Decision, reading: Reading) -> bool:
+        """A grievance letter about veterans whose head is the grievance itself (历史遗留问题,
+        反映), declined only for another office's subject it mentions on the way (下岗的退伍军人
+        ……工龄军龄也没算进去……一直在反映): the petition desk's, not that office's."""
+        head = reading.head
+        return (
+            isinstance(whole, Intent)
+            and whole.name == OUT_OF_SCOPE
+            and reading.anchored
+            and head is not None
+            and any(self.about.owns(entry, head) for entry in (PETITION, COMPLAINT))
+        )
+
     def _fits(self, entry: str, score: float, whole: Decision, reading: Reading) -> bool:
         """A piece's answer stands for the whole letter only when it is about what the letter
         asks: where the whole letter was unsure between some entries, one of them, an entry
@@ -133,12 +167,14 @@ class Letters:
             return True
         return entry in whole.options or self.about.explains(entry, reading.head)
 
-    def _about(self, part: Answer, reading: Reading) -> bool:
+    def _about(self, part: Answer, reading: Reading, letter: Reading) -> bool:
         """A piece counts when its entry explains what the piece is about: 需要准备哪些材料 alone
-        says nothing, and an entry that owns the piece's head counts even at a modest score."""
+        says nothing, and an entry that owns the piece's head counts even at a modest score. A
+        piece naming nothing counts when sure, in a letter about veterans (我是退伍的……我想问
+        怎么改一下信息: the 信息 is the veteran's)."""
         head = reading.head
         if head is None:
-            return part.score >= ANSWER_AT and reading.anchored
+            return part.score >= ANSWER_AT and (reading.anchored or letter.anchored)
         if self.about.owns(part.entry_id, head):
             return part.score >= CLARIFY_AT
         return part.score >= ANSWER_AT and self.about.explains(part.entry_id, head)

@@ -54,7 +54,12 @@ def test_a_slip_across_a_longer_term_is_no_head(understanding: Understanding) ->
 
 @pytest.mark.parametrize(
     ("written", "accuracy"),
-    [("written_wary.yaml", 0.96), ("written_wary2.yaml", 0.98), ("written_partial.yaml", 0.98)],
+    [
+        ("written_wary.yaml", 0.96),
+        ("written_wary2.yaml", 0.98),
+        ("written_partial.yaml", 0.98),
+        ("written_letters.yaml", 0.98),
+    ],
 )
 def test_written_wary_set_is_not_confidently_wrong(
     understanding: Understanding, written: str, accuracy: float
