@@ -199,11 +199,15 @@ class Featurizer:
         names = {name: number for number, name in enumerate(sorted(set(concepts.values())))}
         members = [(int(k[0]), names[c]) for w, c in concepts.items() if len(k := word_keys([w]))]
         members.sort()
-        # Both sorted key lists end in NO_KEY, so a search lands on an element (`keys`); the
-        # public names are views without it.
-        self._members_end = np.array([*(k for k, _ in members), NO_KEY], dtype=np.int64)
-        self._members = self._members_end[:-1]
+        self._members = np.array([k for k, _ in members], dtype=np.int64)
         self._concept = np.array([c for _, c in members], dtype=np.int64) | (CONCEPT << SHIFT)
+        # The same, word key -> concept key, for one short text (`keys`); a key two concepts
+        # share gives the first of them, as the search in `_batch` does.
+        self._concept_of: dict[int, int] = {}
+        for word, concept in zip(self._members.tolist(), self._concept.tolist(), strict=True):
+            self._concept_of.setdefault(word, concept)
+        # The sorted word keys end in NO_KEY, so a search lands on an element (`keys`);
+        # `words` is a view without it.
         self._words_end = np.append(words[~np.isin(words, STOP_WORD_KEYS)], NO_KEY)
         self.words = self._words_end[:-1]
         # Most windows of a text are no word at all: a bitmap of the words' low bits rules them
@@ -296,10 +300,10 @@ class Featurizer:
         if windows:
             hashes = np.array(windows, dtype=np.int64)
             hashes = hashes[self._maybe[hashes & (_BITMAP_SIZE - 1)]]
-            known = hashes[self._words_end[self.words.searchsorted(hashes)] == hashes]
-            keys.update(known.tolist())
-            at = self._members.searchsorted(known)
-            keys.update(self._concept[at[self._members_end[at] == known]].tolist())
+            known = hashes[self._words_end[self.words.searchsorted(hashes)] == hashes].tolist()
+            keys.update(known)
+            concept_of = self._concept_of
+            keys.update(concept_of[k] for k in known if k in concept_of)
         if _HAS_LATIN.search(text):
             keys.update(
                 _latin_key(_stem(w)) for w in _LATIN_WORD.findall(text) if w not in _STOP_WORDS
@@ -316,9 +320,8 @@ def _window_hashes(points: list[int]) -> list[int]:
             ((d * 1_000_003) & _MASK64) ^ p
             for d, p in zip(digests, points[length - 1 :], strict=False)
         ]
-        hashes += [
-            ((((d * 0x9E3779B97F4A7C15) & _MASK64) ^ length) & LOW) | _WORD_BITS for d in digests
-        ]
+        # Masking to LOW first is masking to 64 bits and then to LOW: length is below LOW.
+        hashes += [(((d * 0x9E3779B97F4A7C15) & LOW) ^ length) | _WORD_BITS for d in digests]
     return hashes
 
 

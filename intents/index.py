@@ -76,12 +76,11 @@ def fuse_many(bm25: np.ndarray, dice: np.ndarray, pinyin: np.ndarray) -> np.ndar
     return np.asarray(0.5 * bm25 + 0.5 * np.minimum(lifted, 1.0))
 
 
-def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """The concatenation of arange(start, end) for each pair, without a Python loop."""
-    sizes = ends - starts
+def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The concatenation of arange(start, start + size) for each pair, without a Python loop."""
     done = sizes.cumsum()
     total = int(done[-1]) if len(done) else 0
-    return np.arange(total, dtype=np.int64) + (ends - done).repeat(sizes)
+    return np.arange(total, dtype=np.int64) + (starts + sizes - done).repeat(sizes)
 
 
 class MatchIndex:
@@ -96,6 +95,7 @@ class MatchIndex:
             self.texts.extend(unique)
             class_ptr.append(len(self.texts))
         self.class_ptr = np.array(class_ptr, dtype=np.int64)
+        self._class_first, self._class_size = self.class_ptr[:-1], np.diff(self.class_ptr)
         self.pinyins = [pinyin_string(text) for text in self.texts]
         self.pinyin_lengths = np.array([len(p) for p in self.pinyins], dtype=np.int64)
         self._link(*featurizer.batch(self.texts))
@@ -156,6 +156,7 @@ class MatchIndex:
         self.post_ptr = np.concatenate(
             ([0], np.cumsum(np.bincount(feature[keep], minlength=n_features)))
         )
+        self._post_size = np.diff(self.post_ptr)
         weights = self.weight[indices]
         self.own = np.add.reduceat(weights, indptr[:-1]) if len(weights) else weights
 
@@ -180,11 +181,11 @@ class MatchIndex:
         ids, weights, total = self._query(text)
         if total <= 0 or not len(ids):
             return []
-        starts, ends = self.post_ptr[ids], self.post_ptr[ids + 1]
-        postings = _ranges(starts, ends)
+        sizes = self._post_size[ids]
+        postings = _ranges(self.post_ptr[ids], sizes)
         if not len(postings):
             return []
-        hits = _Hits(postings, self.post_class[postings], weights.repeat(ends - starts))
+        hits = _Hits(postings, self.post_class[postings], weights.repeat(sizes))
         bm25 = np.bincount(
             hits.klass, weights=self.post_value[postings], minlength=len(self.names)
         ) / (total * (K1 + 1))
@@ -203,10 +204,10 @@ class MatchIndex:
         limit: int,
     ) -> list[ClassMatch]:
         """The best `limit` of the shortlisted classes by their phrasings, best first."""
-        rows = _ranges(self.class_ptr[shortlist], self.class_ptr[shortlist + 1])
-        sizes = self.class_ptr[shortlist + 1] - self.class_ptr[shortlist]
+        first, sizes = self._class_first[shortlist], self._class_size[shortlist]
+        rows = _ranges(first, sizes)
         segment = sizes.cumsum() - sizes  # where each class's phrasings start in `rows`
-        overlap = self._overlap(hits, shortlist, segment, len(rows))
+        overlap = self._overlap(hits, shortlist, segment - first, len(rows))
         dice = 2 * overlap / (total + self.own[rows])
         best_dice = np.maximum.reduceat(dice, segment)
         owner = np.arange(len(shortlist)).repeat(sizes)
@@ -222,21 +223,19 @@ class MatchIndex:
         )
 
     def _overlap(
-        self, hits: _Hits, shortlist: np.ndarray, segment: np.ndarray, size: int
+        self, hits: _Hits, shortlist: np.ndarray, shifts: np.ndarray, size: int
     ) -> np.ndarray:
         """The summed weight of the query features each shortlisted phrasing has (`size`
-        phrasings, each class's from `segment` on): the phrasings of the query's postings of
-        shortlisted classes, nothing else."""
+        phrasings; a phrasing's place among them is its row plus its class's `shifts`): the
+        phrasings of the query's postings of shortlisted classes, nothing else."""
         slot = np.full(len(self.names), -1)
         slot[shortlist] = np.arange(len(shortlist))
         picked = slot[hits.klass]
         keep = picked >= 0
         which = hits.posting[keep]
-        first, counts = self.post_first[which], self.post_count[which]
-        rows = self.feature_rows[_ranges(first, first + counts)]
-        # A phrasing's place among the shortlisted ones: its row, less its class's first row,
-        # plus where that class starts among them.
-        shift = (segment - self.class_ptr[shortlist])[picked[keep]].repeat(counts)
+        counts = self.post_count[which]
+        rows = self.feature_rows[_ranges(self.post_first[which], counts)]
+        shift = shifts[picked[keep]].repeat(counts)
         return np.bincount(rows + shift, hits.weight[keep].repeat(counts), minlength=size)
 
     def _pinyin(

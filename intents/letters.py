@@ -102,11 +102,12 @@ class Letters:
         out = [clause[max(0, f.start - WINDOW_BEFORE) : f.end + WINDOW_AFTER] for f in terms]
         return out[-MAX_WINDOWS:]
 
-    def read(self, text: str, whole: Decision, reading: Reading) -> Decision:
-        """The best single answer of a long `text`, the other topics it raised as `also`."""
-        grievance = self._grievance(normalize(text))
+    def read(self, text: str, normal: str, whole: Decision, reading: Reading) -> Decision:
+        """The best single answer of a long `text` (`normal`: its `normalize`), the other
+        topics it raised as `also`."""
+        grievance = self._grievance(normal)
         if grievance and self._veterans_grievance(whole, reading):
-            return Answer(self._rights_entry(text), whole.score)
+            return Answer(self._rights_entry(normal), whole.score)
         if isinstance(whole, Intent):
             return whole
         if not reading.anchored and any(f.term.office for f in reading.found):
@@ -114,7 +115,7 @@ class Letters:
         if grievance and not _ASKING.search(text):
             # Not a question (at most a plea: 希望领导重视): a veteran setting out a grievance,
             # for the petition desk.
-            entry = self._rights_entry(text)
+            entry = self._rights_entry(normal)
             if entry in self.about.class_index:
                 return Answer(entry, whole.score)
         found: dict[str, float] = {}
@@ -139,7 +140,7 @@ class Letters:
                 return whole
             return Answer(ranked[0], found[ranked[0]], tuple(ranked[1:3]))
         if isinstance(whole, Fallback | Clarify) and grievance:
-            entry = self._rights_entry(text)
+            entry = self._rights_entry(normal)
             if entry in self.about.class_index:
                 return Answer(entry, whole.score)
         return whole
@@ -184,8 +185,8 @@ class Letters:
         strong = sum(word in normal for word in _GRIEVANCE_WORDS)
         return strong + WEAK * sum(word in normal for word in _WEAK_WORDS) >= GRIEVANCE
 
-    def _rights_entry(self, text: str) -> str:
+    def _rights_entry(self, normal: str) -> str:
         """A complaint about how staff served (态度, 推诿…) or a petition about the rest."""
-        _, matches, _ = self.decide(normalize(text))
+        _, matches, _ = self.decide(normal)
         scores = {m.name: m.score for m in matches}
         return COMPLAINT if scores.get(COMPLAINT, 0.0) > scores.get(PETITION, 0.0) else PETITION

@@ -83,12 +83,17 @@ def _numerals(text: str) -> str:
     return _NUMERAL.sub(convert, text)
 
 
-def _fold(text: str, places: bool = True) -> str:
-    """Every step but punctuation; none of them reads or writes NUL, which separates texts."""
+def _fold_words(text: str) -> str:
+    """The steps before place names: width, script, case, masks and synonyms."""
     text = unicodedata.normalize("NFKC", text)
     text = _T2S.convert(text).lower()
     text = _MASK.sub("", text)
-    text = _SYNONYM_RE.sub(lambda m: _SYNONYMS[m.group(0)], text)
+    return _SYNONYM_RE.sub(lambda m: _SYNONYMS[m.group(0)], text)
+
+
+def _fold(text: str, places: bool = True) -> str:
+    """Every step but punctuation; none of them reads or writes NUL, which separates texts."""
+    text = _fold_words(text)
     if places:
         text = _PLACE_RE.sub(" ", text)
     return _numerals(text)
@@ -103,6 +108,15 @@ def normalize(text: str) -> str:
 def normalize_keeping_places(text: str) -> str:
     """`normalize` that keeps place names: "去北京上访" must still read as what it says."""
     return _PUNCT.sub("", _fold(text, places=False))
+
+
+def normalize_both(text: str) -> tuple[str, str]:
+    """(`normalize`, `normalize_keeping_places`) of one text, folding it once for both."""
+    if "\x00" in text:  # `normalize` reads NUL as a space, `normalize_keeping_places` does not
+        return normalize(text), normalize_keeping_places(text)
+    folded = _fold_words(text)
+    normal = _PUNCT.sub(" ", _numerals(_PLACE_RE.sub(" ", folded))).strip()
+    return normal, _PUNCT.sub("", _numerals(folded))
 
 
 def normalize_many(texts: list[str]) -> list[str]:

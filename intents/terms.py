@@ -135,10 +135,14 @@ class TermTable:
         self._keys_sorted = keys[order]
         self._ids = order.astype(np.int64)
         self._lengths = np.array([len(t.text) for t in self.terms], dtype=np.int64)
-        self._by_text = {t.text: number for number, t in enumerate(self.terms)}
-        # Every start of a term (of MIN_TERM characters or more): `find` stops lengthening a
-        # substring as soon as no term starts with it.
-        self._starts = {t.text[:end] for t in self.terms for end in range(MIN_TERM, len(t.text))}
+        # Every term and every start of one (of MIN_TERM characters or more): the term's number
+        # (None for a start only) and whether a longer term starts with it, so `find` looks a
+        # substring up once and stops lengthening it as soon as no term starts with it.
+        starts = {t.text[:end] for t in self.terms for end in range(MIN_TERM, len(t.text))}
+        by_text = {t.text: number for number, t in enumerate(self.terms)}
+        self._pieces: dict[str, tuple[int | None, bool]] = {
+            piece: (by_text.get(piece), piece in starts) for piece in (*by_text, *starts)
+        }
 
     @staticmethod
     def _keys(words: Sequence[str]) -> np.ndarray:
@@ -189,13 +193,16 @@ class TermTable:
         and so is a two-character one half inside a longer one (机要 across 坐飞机|要, a slip).
         One short text is quicker looked up substring by substring than through arrays."""
         found = []
+        pieces = self._pieces
         for start in range(len(text) - MIN_TERM + 1):
             for length in range(MIN_TERM, min(MAX_TERM, len(text) - start) + 1):
-                piece = text[start : start + length]
-                number = self._by_text.get(piece)
+                known = pieces.get(text[start : start + length])
+                if known is None:
+                    break
+                number, longer = known
                 if number is not None and _whole(text, start, length):
                     found.append(Found(self.terms[number], start, number))
-                if piece not in self._starts:
+                if not longer:
                     break
         found.sort(key=lambda f: (f.start, -len(f.term.text)))
         spans = [(f.start, f.end, len(f.term.text)) for f in found]
@@ -240,7 +247,8 @@ class Explainers:
     def _has(pairs: np.ndarray, keys: np.ndarray) -> np.ndarray:
         if not len(pairs):
             return np.zeros(len(keys), dtype=bool)
-        at = np.searchsorted(pairs, keys).clip(max=len(pairs) - 1)
+        # np.minimum, not .clip: the same numbers without clip's checks in Python.
+        at = np.minimum(pairs.searchsorted(keys), len(pairs) - 1)
         return np.asarray(pairs[at] == keys)
 
     def explains(self, klass: int, found: Sequence[Found]) -> list[bool]:

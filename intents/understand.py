@@ -27,7 +27,7 @@ from intents.normalize import (
     FOLD_VARIANTS,
     LEXICON,
     normalize,
-    normalize_keeping_places,
+    normalize_both,
     normalize_many,
 )
 from intents.reading import Reading, brought
@@ -177,13 +177,14 @@ class Understanding:
 
     def explain(self, text: str) -> Explanation:
         romanised = self.romanised.convert(text)
-        normal = normalize(romanised)
+        normal, compact = normalize_both(romanised)
         decision, matches, reading = self._decide_normal(normal)
-        compact = normalize_keeping_places(romanised)
         scores = self.safety.scores(compact)
         verdict = self.safety.classify(compact, scores)
         if verdict is not None and verdict.reason == "frustrated" and len(normal) > LONG_LETTER:
-            decision, verdict = self._frustrated_letter(romanised, decision, reading, verdict)
+            decision, verdict = self._frustrated_letter(
+                romanised, normal, decision, reading, verdict
+            )
         if verdict is not None and not (
             verdict.reason == "frustrated"
             and isinstance(decision, Answer)
@@ -193,7 +194,7 @@ class Understanding:
             # answers offer a person; 优待证办了半年没人管 needs the person, not the card FAQ.
             decision = _handoff(verdict)
         elif len(normal) > LONG_LETTER:
-            decision = self.letters.read(romanised, decision, reading)
+            decision = self.letters.read(romanised, normal, decision, reading)
         else:
             decision = self._guided(decision, matches)
         return Explanation(
@@ -207,14 +208,14 @@ class Understanding:
         )
 
     def _frustrated_letter(
-        self, text: str, decision: Decision, reading: Reading, verdict: Verdict
+        self, text: str, normal: str, decision: Decision, reading: Reading, verdict: Verdict
     ) -> tuple[Decision, Verdict | None]:
         """A long letter that is fed up but asks a question (一直没人跟我说过……请问能不能领
         补助) gets the answer it asks for, which offers a person too; one that asks nothing
         we can answer still goes to a person."""
         if not _ASKS.search(text):
             return decision, verdict
-        read = self.letters.read(text, decision, reading)
+        read = self.letters.read(text, normal, decision, reading)
         return (read, None) if isinstance(read, Answer) else (decision, verdict)
 
     def _guided(self, decision: Decision, matches: list[ClassMatch]) -> Decision:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from intents.normalize import is_english, normalize, normalize_many, other_place
+from intents.normalize import (
+    is_english,
+    normalize,
+    normalize_both,
+    normalize_keeping_places,
+    normalize_many,
+    other_place,
+)
 
 
 @pytest.mark.parametrize(
@@ -36,6 +43,13 @@ def test_other_places_are_not_topic_words() -> None:
 def test_batch_equals_one_by_one() -> None:
     texts = ["退伍軍人優待證", "a\x00b", "", "How do I apply?", "六十岁老兵补助"]
     assert normalize_many(texts) == [normalize(t) for t in texts]
+
+
+def test_both_at_once_equals_each() -> None:
+    texts = ["去北京上訪，六十岁老兵补助？", "a\x00b", "", "How do I apply?", "长沙市的优待金"]
+    assert [normalize_both(t) for t in texts] == [
+        (normalize(t), normalize_keeping_places(t)) for t in texts
+    ]
 
 
 @pytest.mark.parametrize(
