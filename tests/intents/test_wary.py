@@ -59,6 +59,7 @@ def test_a_slip_across_a_longer_term_is_no_head(understanding: Understanding) ->
         ("written_wary2.yaml", 0.98),
         ("written_partial.yaml", 0.98),
         ("written_letters.yaml", 0.98),
+        ("written_human.yaml", 0.94),
     ],
 )
 def test_written_wary_set_is_not_confidently_wrong(
