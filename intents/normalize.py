@@ -91,23 +91,29 @@ def _fold_words(text: str) -> str:
     return _SYNONYM_RE.sub(lambda m: _SYNONYMS[m.group(0)], text)
 
 
-def _fold(text: str, places: bool = True) -> str:
-    """Every step but punctuation; none of them reads or writes NUL, which separates texts."""
-    text = _fold_words(text)
-    if places:
-        text = _PLACE_RE.sub(" ", text)
-    return _numerals(text)
+def _placeless(folded: str) -> str:
+    """A folded text without other places' names, its numerals as digits."""
+    return _numerals(_PLACE_RE.sub(" ", folded))
+
+
+def _canonical(folded: str) -> str:
+    return _PUNCT.sub(" ", _placeless(folded)).strip()
+
+
+def _compact(folded: str) -> str:
+    """Places kept, punctuation and spaces dropped."""
+    return _PUNCT.sub("", _numerals(folded))
 
 
 @lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """The canonical form used everywhere in understanding (cached: questions repeat)."""
-    return _PUNCT.sub(" ", _fold(text.replace("\x00", " "))).strip()
+    return _canonical(_fold_words(text.replace("\x00", " ")))
 
 
 def normalize_keeping_places(text: str) -> str:
     """`normalize` that keeps place names: "去北京上访" must still read as what it says."""
-    return _PUNCT.sub("", _fold(text, places=False))
+    return _compact(_fold_words(text))
 
 
 def normalize_both(text: str) -> tuple[str, str]:
@@ -115,14 +121,14 @@ def normalize_both(text: str) -> tuple[str, str]:
     if "\x00" in text:  # `normalize` reads NUL as a space, `normalize_keeping_places` does not
         return normalize(text), normalize_keeping_places(text)
     folded = _fold_words(text)
-    normal = _PUNCT.sub(" ", _numerals(_PLACE_RE.sub(" ", folded))).strip()
-    return normal, _PUNCT.sub("", _numerals(folded))
+    return _canonical(folded), _compact(folded)
 
 
 def normalize_many(texts: list[str]) -> list[str]:
     """`normalize` for many texts at once: one pass over them all instead of one call each,
-    which is most of the time of indexing a large knowledge base."""
-    joined = _fold("\x00".join(t.replace("\x00", " ") for t in texts))
+    which is most of the time of indexing a large knowledge base. No folding step reads or
+    writes NUL, which separates the texts."""
+    joined = _placeless(_fold_words("\x00".join(t.replace("\x00", " ") for t in texts)))
     return [_PUNCT.sub(" ", part).strip() for part in joined.split("\x00")]
 
 
